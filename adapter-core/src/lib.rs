@@ -18,6 +18,7 @@
 
 mod clock;
 mod error;
+mod maintenance;
 mod observe;
 mod split;
 mod traits;
@@ -26,6 +27,7 @@ pub mod validate;
 
 pub use clock::{is_live, Clock, ManualClock, SharedClock, SystemClock};
 pub use error::{AdapterError, BoxError, DbOp};
+pub use maintenance::{Maintenance, StoreStats};
 pub use observe::observe;
 pub use split::Split;
 pub use traits::{Adapter, SessionAdapter, UserAdapter};

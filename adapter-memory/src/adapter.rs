@@ -3,8 +3,8 @@
 use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use adapter_core::{
-    observe, validate, Adapter, AdapterError, NewUser, RefreshToken, Session, SessionAdapter,
-    SharedClock, User, UserAdapter, UserIdGenerator, UserUpdate,
+    observe, validate, Adapter, AdapterError, Maintenance, NewUser, RefreshToken, Session,
+    SessionAdapter, SharedClock, StoreStats, User, UserAdapter, UserIdGenerator, UserUpdate,
 };
 use async_trait::async_trait;
 
@@ -218,7 +218,7 @@ impl SessionAdapter for MemoryAdapter {
     async fn delete_expired_sessions(&self) -> Result<u64, AdapterError> {
         observe(BACKEND, "delete_expired_sessions", async {
             let now = self.now();
-            Ok(self.write().delete_expired_sessions(now))
+            Ok(self.write().delete_expired_sessions(now, usize::MAX))
         })
         .await
     }
@@ -314,6 +314,26 @@ impl Adapter for MemoryAdapter {
                 .live_session(access_token, self.now())
                 .and_then(|session| store.user(&session.user_id))
                 .cloned())
+        })
+        .await
+    }
+}
+
+#[async_trait]
+impl Maintenance for MemoryAdapter {
+    async fn migrate(&self) -> Result<Vec<String>, AdapterError> {
+        Ok(vec!["memory: nothing to set up".to_owned()])
+    }
+
+    async fn stats(&self) -> Result<StoreStats, AdapterError> {
+        Ok(self.read().stats(self.now()))
+    }
+
+    async fn purge_expired_sessions(&self, limit: u64) -> Result<u64, AdapterError> {
+        observe(BACKEND, "purge_expired_sessions", async {
+            let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+            let now = self.now();
+            Ok(self.write().delete_expired_sessions(now, limit))
         })
         .await
     }

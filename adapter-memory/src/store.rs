@@ -4,7 +4,7 @@
 use std::collections::{HashMap, HashSet};
 
 use adapter_core::{
-    is_live, AdapterError, NewUser, RefreshToken, Session, User, UserData, UserUpdate,
+    is_live, AdapterError, NewUser, RefreshToken, Session, StoreStats, User, UserData, UserUpdate,
 };
 
 /// Everything one memory adapter holds.
@@ -190,11 +190,13 @@ impl Store {
             .count() as u64
     }
 
-    pub(crate) fn delete_expired_sessions(&mut self, now: i64) -> u64 {
+    /// Deletes at most `limit` sessions expired at `now`; how many.
+    pub(crate) fn delete_expired_sessions(&mut self, now: i64, limit: usize) -> u64 {
         let expired: Vec<String> = self
             .sessions
             .values()
             .filter(|session| !is_live(session.expires, now))
+            .take(limit)
             .map(|session| session.access_token.clone())
             .collect();
         expired
@@ -237,6 +239,21 @@ impl Store {
             .iter()
             .filter(|token| self.refresh_tokens.remove(token.as_str()).is_some())
             .count() as u64
+    }
+
+    /// Counts at `now`.
+    pub(crate) fn stats(&self, now: i64) -> StoreStats {
+        let live_sessions = self
+            .sessions
+            .values()
+            .filter(|session| is_live(session.expires, now))
+            .count() as u64;
+        StoreStats {
+            users: self.users.len() as u64,
+            live_sessions,
+            expired_sessions: self.sessions.len() as u64 - live_sessions,
+            refresh_tokens: self.refresh_tokens.len() as u64,
+        }
     }
 
     /// How many users, sessions (live or not) and refresh tokens are stored.
