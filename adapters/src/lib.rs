@@ -1,1 +1,30 @@
-//! Filled by a later issue.
+//! One dependency for the auth adapters: choose backends with Cargo features
+//! and connect with a URL.
+//!
+//! | feature | URL | needs |
+//! |---|---|---|
+//! | `memory` (default) | `memory:` | nothing; data lives in the process |
+//! | `sqlite` (default) | `sqlite:adapter.db` | nothing; a file |
+//! | `postgres` | `postgres://user@host/db` | PostgreSQL |
+//! | `mysql` | `mysql://user@host/db`, `mariadb://…` | MySQL 8 or MariaDB |
+//! | `mongo` | `mongodb://host/db`, `mongodb+srv://…` | MongoDB (standalone is enough) |
+//! | `redis` | `redis://host` (sessions only, with [`connect_split`]) | Redis or Redis Cluster |
+//!
+//! Options travel in the URL's query; see [`options`] for the table.
+//!
+//! ```
+//! # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+//! use adapter_core::NewUser;
+//! let adapter = adapters::connect("memory:").await?;
+//! adapter.set_user(Some("u1"), NewUser::new("email:ada@example.com")).await?;
+//! # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
+//! ```
+
+mod backends;
+mod connect;
+mod error;
+pub mod options;
+
+pub use adapter_core::*;
+pub use connect::{connect, connect_sessions, connect_split, open, BackendKind, Store};
+pub use error::ConnectError;
