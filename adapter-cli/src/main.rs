@@ -1,1 +1,90 @@
-fn main() {}
+//! The `adapter` command: try, set up, check, count and purge an auth store.
+
+mod cli;
+mod commands;
+mod failure;
+mod secrets;
+mod steps;
+
+use clap::Parser;
+
+use crate::cli::{Cli, Command};
+use crate::failure::{ExitCode, Failure};
+use crate::secrets::redact_url;
+use crate::steps::Steps;
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            eprintln!("error: cannot start the async runtime: {err}");
+            return std::process::ExitCode::from(ExitCode::StoreFailed as u8);
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => std::process::ExitCode::from(ExitCode::Ok as u8),
+        Err(failure) => {
+            eprintln!("{failure}");
+            std::process::ExitCode::from(failure.code as u8)
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<(), Failure> {
+    let kind_name =
+        adapters::BackendKind::from_scheme(cli.url.split(':').next().unwrap_or_default())
+            .map(|kind| kind.name())
+            .unwrap_or("unknown");
+    if let Command::Check { tags } = cli.command {
+        let kind =
+            adapters::BackendKind::from_scheme(cli.url.split(':').next().unwrap_or_default())
+                .map_err(|err| Failure::new(ExitCode::Usage, err.to_string()))?;
+        return commands::check::run(kind, &cli.url, tags, cli.json).await;
+    }
+    let url = match &cli.command {
+        Command::Migrate { verify: true } => with_query(&cli.url, "setup=verify"),
+        _ => cli.url.clone(),
+    };
+    let store = adapters::open(&url)
+        .await
+        .map_err(|err| Failure::cannot_open(kind_name, err))?;
+    if !cli.json {
+        eprintln!("store: {} ({})", redact_url(&cli.url), store.kind.name());
+    }
+    match cli.command {
+        Command::Demo => {
+            let mut steps = Steps::new(cli.json);
+            commands::demo::run(store.adapter.clone(), &mut steps)
+                .await
+                .map_err(|err| Failure::new(ExitCode::StoreFailed, err.to_string()))?;
+            if cli.json {
+                println!(
+                    "{}",
+                    serde_json::json!({ "backend": store.kind.name(), "ok": steps.ok(), "steps": steps.steps })
+                );
+            }
+            if steps.ok() {
+                Ok(())
+            } else {
+                Err(Failure::new(
+                    ExitCode::CheckFailed,
+                    "a demo step did not behave as the contract says",
+                ))
+            }
+        }
+        Command::Migrate { .. } => commands::migrate::run(&store, cli.json).await,
+        Command::Stats => commands::stats::run(&store, cli.json).await,
+        Command::PurgeExpired { batch } => commands::purge::run(&store, batch, cli.json).await,
+        Command::Check { .. } => Ok(()),
+    }
+}
+
+/// `url` with one more query parameter.
+fn with_query(url: &str, parameter: &str) -> String {
+    let separator = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{separator}{parameter}")
+}

