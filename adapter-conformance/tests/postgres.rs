@@ -1,0 +1,2 @@
+//! Placeholder until its backend lands.
+fn main() {}
