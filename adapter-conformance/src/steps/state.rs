@@ -31,6 +31,8 @@ pub(crate) fn register(steps: &mut Steps) {
     steps.add(r"access token {t} resolves to nothing", access_token_resolves_to_nothing);
     steps.add(r"(\d+) (users?|sessions?|refresh tokens?) (?:is|are) stored", count_stored);
     steps.add(r"nothing is stored", nothing_stored);
+    steps.add(r"the returned id reads back with provider id {t}", returned_id_reads_back);
+    steps.add(r"the users with provider ids {t} and {t} have different generated ids", different_generated_ids);
 }
 
 async fn read_user(world: &crate::world::World, id: &str) -> adapter_core::User {
@@ -206,4 +208,27 @@ step!(nothing_stored, |world, ctx| {
         let count = world.oracle().count(record).await;
         assert!(matches!(count, Ok(0)), "oracle: {record:?} count: expected 0, got {count:?}");
     }
+});
+
+step!(returned_id_reads_back, |world, ctx| {
+    let id = match world.last() {
+        Ok(crate::world::Answer::Id(id)) => id.clone(),
+        other => panic!("expected a returned id, got {other:?}"),
+    };
+    let user = read_user(world, &id).await;
+    assert_eq!(user.provider_id, Args::of(&ctx).text(0), "provider id of {id:?}");
+});
+
+step!(different_generated_ids, |world, ctx| {
+    let args = Args::of(&ctx);
+    let mut ids = Vec::new();
+    for provider_id in [args.text(0), args.text(1)] {
+        match world.adapter().get_user_by_provider_id(&provider_id).await {
+            Ok(Some(user)) => ids.push(user.id),
+            other => panic!("user with provider id {provider_id:?}: {other:?}"),
+        }
+    }
+    let prefix = world.env().map(|env| format!("gen_{}_", env.namespace)).unwrap_or_default();
+    assert!(ids.iter().all(|id| id.starts_with(&prefix)), "not generated: {ids:?}");
+    assert_ne!(ids[0], ids[1], "two users got the same generated id");
 });
