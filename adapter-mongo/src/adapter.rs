@@ -466,10 +466,15 @@ impl SessionAdapter for MongoAdapter {
                 .find_one_and_delete(doc! { "refresh_token": refresh_token })
                 .await
                 .map_err(self.fail(DbOp::Write, Target::RefreshTokens))?;
-            removed
+            let Some(owner) = removed
                 .as_ref()
                 .map(documents::refresh_token_owner)
-                .transpose()
+                .transpose()?
+            else {
+                return Ok(None);
+            };
+            // A token left by a deleted owner is removed, but names nobody.
+            Ok(self.user_exists(&owner).await?.then_some(owner))
         })
         .await
     }

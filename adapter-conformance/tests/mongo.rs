@@ -1,0 +1,10 @@
+//! The conformance suite on MongoDB (or a wire-compatible server):
+//! `MONGODB_URL=mongodb://127.0.0.1:27017 cargo test -p adapter-conformance --features mongo --test mongo`.
+//! Without `MONGODB_URL` it is skipped loudly, and with `CI=true` it fails.
+
+fn main() {
+    let Some(url) = adapter_conformance::require_env("MONGODB_URL", "mongo") else {
+        return;
+    };
+    adapter_conformance::run_main(adapter_conformance::backends::mongo::MongoBackend::new(url));
+}
