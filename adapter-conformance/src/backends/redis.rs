@@ -1,0 +1,375 @@
+//! The suite's backend for [`adapter_redis::RedisSessionAdapter`]: sessions
+//! and refresh tokens in Redis (a single node or a cluster) under a fresh key
+//! prefix per scenario, users in a [`MemoryAdapter`], composed with
+//! [`Split`].
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use adapter_core::{Adapter, BoxError, RefreshToken, Session, Split, User};
+use adapter_memory::MemoryAdapter;
+use adapter_redis::keys::KeyLayout;
+use adapter_redis::record::{
+    decode_refresh_token, decode_session, encode_refresh_token, encode_session,
+};
+use adapter_redis::{RedisConfig, RedisSessionAdapter};
+use async_trait::async_trait;
+use redis::aio::{ConnectionLike, MultiplexedConnection};
+use redis::cluster::ClusterClient;
+use redis::cluster_async::ClusterConnection;
+use redis::FromRedisValue;
+
+use crate::backend::{Backend, Capabilities, Fixture, Oracle, Record, ScenarioEnv};
+use crate::backends::memory::{MemoryBackend, MemoryOracle};
+
+/// How long the oracle keeps a session it seeds (expired ones included), so
+/// that scenarios can see records the server would otherwise drop at once.
+const SEEDED_SESSION_TTL_MS: i64 = 3_600_000;
+
+/// Runs the suite on `Split::new(MemoryAdapter, RedisSessionAdapter)`.
+///
+/// ```no_run
+/// use adapter_conformance::backends::redis::RedisBackend;
+/// let Some(url) = adapter_conformance::require_env("REDIS_URL", "redis") else { return };
+/// adapter_conformance::run_main(RedisBackend::single_node(url));
+/// ```
+pub struct RedisBackend {
+    name: String,
+    urls: Vec<String>,
+    cluster: bool,
+    users: Mutex<HashMap<String, MemoryAdapter>>,
+}
+
+impl std::fmt::Debug for RedisBackend {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RedisBackend")
+            .field("name", &self.name)
+            .field("cluster", &self.cluster)
+            .finish_non_exhaustive()
+    }
+}
+
+impl RedisBackend {
+    /// Sessions on the single Redis node at `url`.
+    pub fn single_node(url: impl Into<String>) -> Self {
+        Self::with(vec![url.into()], false, "redis")
+    }
+
+    /// Sessions on the Redis Cluster whose master nodes are `urls` (every
+    /// master must be listed: cleanup scans each node).
+    pub fn cluster<I: IntoIterator<Item = S>, S: Into<String>>(urls: I) -> Self {
+        Self::with(
+            urls.into_iter().map(Into::into).collect(),
+            true,
+            "redis-cluster",
+        )
+    }
+
+    fn with(urls: Vec<String>, cluster: bool, name: &str) -> Self {
+        Self {
+            name: name.into(),
+            urls,
+            cluster,
+            users: Mutex::new(HashMap::new()),
+        }
+    }
+
+    async fn sessions(&self, env: &ScenarioEnv) -> Result<RedisSessionAdapter, BoxError> {
+        let config = if self.cluster {
+            RedisConfig::cluster(self.urls.clone())
+        } else {
+            RedisConfig::new(self.urls[0].clone())
+        };
+        Ok(config
+            .prefix(env.namespace.clone())
+            .clock(env.clock.clone())
+            .connect()
+            .await?)
+    }
+
+    fn users_of(&self, env: &ScenarioEnv) -> Result<MemoryAdapter, BoxError> {
+        let users = self.users.lock().map_err(|_| "user map poisoned")?;
+        users
+            .get(&env.namespace)
+            .cloned()
+            .ok_or_else(|| format!("no users opened for {}", env.namespace).into())
+    }
+
+    async fn raw(&self) -> Result<RawRedis, BoxError> {
+        if self.cluster {
+            let client = ClusterClient::new(self.urls.clone())?;
+            Ok(RawRedis::Cluster(client.get_async_connection().await?))
+        } else {
+            let client = redis::Client::open(self.urls[0].as_str())?;
+            Ok(RawRedis::Single(
+                client.get_multiplexed_async_connection().await?,
+            ))
+        }
+    }
+}
+
+#[async_trait]
+impl Backend for RedisBackend {
+    fn name(&self) -> String {
+        self.name.clone()
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        Capabilities {
+            id_generation: true,
+            free_clock: false,
+            schemaless_user_data: true,
+            persistent: true,
+            corrupt_records: true,
+            native_ttl: true,
+        }
+    }
+
+    async fn open(&self, env: &ScenarioEnv) -> Result<Fixture, BoxError> {
+        let users = MemoryBackend::adapter_for(env);
+        let sessions = self.sessions(env).await?;
+        self.users
+            .lock()
+            .map_err(|_| "user map poisoned")?
+            .insert(env.namespace.clone(), users.clone());
+        let oracle = RedisOracle {
+            users: MemoryOracle(users.raw()),
+            keys: sessions.keys().clone(),
+            raw: self.raw().await?,
+            node_urls: self.urls.clone(),
+        };
+        let adapter: Arc<dyn Adapter> = Arc::new(Split::new(users, sessions));
+        Ok(Fixture {
+            adapter,
+            oracle: Arc::new(oracle),
+        })
+    }
+
+    async fn reopen(&self, env: &ScenarioEnv) -> Result<Arc<dyn Adapter>, BoxError> {
+        let users = self.users_of(env)?;
+        Ok(Arc::new(Split::new(users, self.sessions(env).await?)))
+    }
+
+    async fn cleanup(&self, env: &ScenarioEnv) -> Result<(), BoxError> {
+        if let Ok(mut users) = self.users.lock() {
+            users.remove(&env.namespace);
+        }
+        let keys = KeyLayout::new(&env.namespace)?;
+        for url in &self.urls {
+            let mut node = redis::Client::open(url.as_str())?
+                .get_multiplexed_async_connection()
+                .await?;
+            for key in scan_node(&mut node, &keys.scan_pattern()).await? {
+                redis::cmd("UNLINK")
+                    .arg(&key)
+                    .query_async::<i64>(&mut node)
+                    .await?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A raw connection for the oracle: one node, or the cluster (every command
+/// the oracle sends names one key).
+#[derive(Clone)]
+enum RawRedis {
+    Single(MultiplexedConnection),
+    Cluster(ClusterConnection),
+}
+
+impl RawRedis {
+    async fn query<T: FromRedisValue>(&self, command: &redis::Cmd) -> Result<T, BoxError> {
+        Ok(match self.clone() {
+            RawRedis::Single(mut connection) => command.query_async(&mut connection).await?,
+            RawRedis::Cluster(mut connection) => command.query_async(&mut connection).await?,
+        })
+    }
+}
+
+/// Every key matching `pattern` on one node (SCAN: test cleanup and counts only).
+async fn scan_node(
+    node: &mut (impl ConnectionLike + Send),
+    pattern: &str,
+) -> Result<Vec<String>, BoxError> {
+    let mut cursor: u64 = 0;
+    let mut keys = Vec::new();
+    loop {
+        let (next, batch): (u64, Vec<String>) = redis::cmd("SCAN")
+            .arg(cursor)
+            .arg("MATCH")
+            .arg(pattern)
+            .arg("COUNT")
+            .arg(1000)
+            .query_async(node)
+            .await?;
+        keys.extend(batch);
+        if next == 0 {
+            return Ok(keys);
+        }
+        cursor = next;
+    }
+}
+
+/// Reads the raw Redis keys for sessions and refresh tokens, and the memory
+/// store for users.
+struct RedisOracle {
+    users: MemoryOracle,
+    keys: KeyLayout,
+    raw: RawRedis,
+    node_urls: Vec<String>,
+}
+
+impl RedisOracle {
+    async fn server_now_ms(&self) -> Result<i64, BoxError> {
+        let (seconds, micros): (i64, i64) = self.raw.query(&redis::cmd("TIME")).await?;
+        Ok(seconds * 1000 + micros / 1000)
+    }
+
+    /// Keeps `key` alive until at least `at` (never shortens it).
+    async fn extend_ttl(&self, key: &str, at: i64) -> Result<(), BoxError> {
+        let current: i64 = self.raw.query(redis::cmd("PEXPIRETIME").arg(key)).await?;
+        if current < at {
+            let _: i64 = self
+                .raw
+                .query(redis::cmd("PEXPIREAT").arg(key).arg(at))
+                .await?;
+        }
+        Ok(())
+    }
+
+    async fn count_kind(&self, kind: &str) -> Result<u64, BoxError> {
+        let pattern = self.keys.scan_pattern();
+        let pattern = format!("{}{kind}:*", pattern.trim_end_matches('*'));
+        let mut total = 0;
+        for url in &self.node_urls {
+            let mut node = redis::Client::open(url.as_str())?
+                .get_multiplexed_async_connection()
+                .await?;
+            total += scan_node(&mut node, &pattern).await?.len() as u64;
+        }
+        Ok(total)
+    }
+
+    /// Files a session as the adapter does, keeping it for an hour at least.
+    async fn store_session(
+        &self,
+        access_token: &str,
+        user_id: &str,
+        expires: i64,
+        record: &[u8],
+    ) -> Result<(), BoxError> {
+        let keep_until = expires.max(self.server_now_ms().await? + SEEDED_SESSION_TTL_MS);
+        let _: () = self
+            .raw
+            .query(
+                redis::cmd("SET")
+                    .arg(self.keys.session(access_token))
+                    .arg(record)
+                    .arg("PXAT")
+                    .arg(keep_until),
+            )
+            .await?;
+        let index = self.keys.user_sessions(user_id);
+        let _: i64 = self
+            .raw
+            .query(
+                redis::cmd("ZADD")
+                    .arg(&index)
+                    .arg(keep_until)
+                    .arg(access_token),
+            )
+            .await?;
+        self.extend_ttl(&index, keep_until).await?;
+        let bucket = self.keys.expiry_bucket_of(access_token);
+        let _: i64 = self
+            .raw
+            .query(
+                redis::cmd("ZADD")
+                    .arg(&bucket)
+                    .arg(expires)
+                    .arg(access_token),
+            )
+            .await?;
+        self.extend_ttl(&bucket, keep_until).await
+    }
+}
+
+#[async_trait]
+impl Oracle for RedisOracle {
+    async fn user(&self, user_id: &str) -> Result<Option<User>, BoxError> {
+        self.users.user(user_id).await
+    }
+
+    async fn session(&self, access_token: &str) -> Result<Option<Session>, BoxError> {
+        let bytes: Option<Vec<u8>> = self
+            .raw
+            .query(redis::cmd("GET").arg(self.keys.session(access_token)))
+            .await?;
+        Ok(bytes.map(|bytes| decode_session(&bytes)).transpose()?)
+    }
+
+    async fn refresh_token_owner(&self, refresh_token: &str) -> Result<Option<String>, BoxError> {
+        let bytes: Option<Vec<u8>> = self
+            .raw
+            .query(redis::cmd("GET").arg(self.keys.refresh_token(refresh_token)))
+            .await?;
+        Ok(bytes
+            .map(|bytes| decode_refresh_token(&bytes))
+            .transpose()?
+            .map(|token| token.user_id))
+    }
+
+    async fn count(&self, record: Record) -> Result<u64, BoxError> {
+        match record {
+            Record::User => self.users.count(Record::User).await,
+            Record::Session => self.count_kind("s").await,
+            Record::RefreshToken => self.count_kind("r").await,
+        }
+    }
+
+    async fn insert_user(&self, user: &User) -> Result<(), BoxError> {
+        self.users.insert_user(user).await
+    }
+
+    async fn insert_session(&self, session: &Session) -> Result<(), BoxError> {
+        let record = encode_session(session);
+        self.store_session(
+            &session.access_token,
+            &session.user_id,
+            session.expires,
+            &record,
+        )
+        .await
+    }
+
+    async fn insert_refresh_token(&self, token: &RefreshToken) -> Result<(), BoxError> {
+        let _: () = self
+            .raw
+            .query(
+                redis::cmd("SET")
+                    .arg(self.keys.refresh_token(&token.refresh_token))
+                    .arg(encode_refresh_token(token)),
+            )
+            .await?;
+        let _: i64 = self
+            .raw
+            .query(
+                redis::cmd("SADD")
+                    .arg(self.keys.user_refresh_tokens(&token.user_id))
+                    .arg(&token.refresh_token),
+            )
+            .await?;
+        Ok(())
+    }
+
+    async fn insert_corrupt_session(
+        &self,
+        access_token: &str,
+        user_id: &str,
+    ) -> Result<(), BoxError> {
+        let far = self.server_now_ms().await? + SEEDED_SESSION_TTL_MS;
+        self.store_session(access_token, user_id, far, b"{\"v\":1,\"access_token\":")
+            .await
+    }
+}
