@@ -37,7 +37,10 @@ pub(crate) fn register(steps: &mut Steps) {
 
 async fn read_user(world: &crate::world::World, id: &str) -> adapter_core::User {
     match world.adapter().get_user_by_id(id).await {
-        Ok(Some(user)) => user,
+        Ok(Some(user)) => {
+            assert_eq!(user.id, id, "the id read back");
+            user
+        }
         other => panic!("reading user {id:?} back: {other:?}"),
     }
 }
