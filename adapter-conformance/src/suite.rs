@@ -167,7 +167,7 @@ impl Suite {
         let gated = std::mem::take(&mut *gated.lock().unwrap_or_else(PoisonError::into_inner));
         report.skipped_by_capability = gated.iter().map(|(cap, names)| (cap.clone(), names.len())).collect();
         report.skipped = stats.skipped + gated.values().map(Vec::len).sum::<usize>();
-        print_gated(&backend_name, &gated);
+        print_gated(&backend_name, &gated, !self.quiet);
         report
     }
 }
@@ -209,7 +209,7 @@ fn gate(
     }
 }
 
-fn print_gated(backend: &str, gated: &BTreeMap<String, Vec<String>>) {
+fn print_gated(backend: &str, gated: &BTreeMap<String, Vec<String>>, list_scenarios: bool) {
     if gated.is_empty() {
         return;
     }
@@ -222,7 +222,7 @@ fn print_gated(backend: &str, gated: &BTreeMap<String, Vec<String>>) {
         "SKIPPED {total} scenario(s) not applicable to the {backend} backend: {}",
         per_capability.join(", ")
     );
-    for (cap, names) in gated {
+    for (cap, names) in gated.iter().filter(|_| list_scenarios) {
         for name in names {
             println!("  skipped (@{cap}): {name}");
         }
