@@ -99,6 +99,11 @@ pub(crate) fn user_from_document(document: Document) -> Result<User, AdapterErro
     })
 }
 
+/// 0001-01-01T00:00:00Z in milliseconds since the Unix epoch.
+const MIN_MIRROR_MS: i64 = -62_135_596_800_000;
+/// 9999-12-31T23:59:59.999Z in milliseconds since the Unix epoch.
+const MAX_MIRROR_MS: i64 = 253_402_300_799_999;
+
 /// The document `set_session` inserts; `with_expiry_mirror` adds the `expires_at` Date.
 pub(crate) fn session_document(session: &Session, with_expiry_mirror: bool) -> Document {
     let mut document = doc! {
@@ -108,7 +113,10 @@ pub(crate) fn session_document(session: &Session, with_expiry_mirror: bool) -> D
         "expires": session.expires,
     };
     if with_expiry_mirror {
-        document.insert("expires_at", DateTime::from_millis(session.expires));
+        // Clamped to years 1..=9999, which every server and driver can represent;
+        // the mirror only drives garbage collection, never what a read returns.
+        let mirror = session.expires.clamp(MIN_MIRROR_MS, MAX_MIRROR_MS);
+        document.insert("expires_at", DateTime::from_millis(mirror));
     }
     document.insert("__v", 0_i32);
     document
@@ -258,6 +266,18 @@ mod tests {
         assert_eq!(plain.get("expires"), Some(&Bson::Int64(5)));
         assert!(plain.get("expires_at").is_none());
         let mirrored = session_document(&session, true);
+        let far = session_document(
+            &Session {
+                expires: i64::MAX,
+                ..session.clone()
+            },
+            true,
+        );
+        assert_eq!(far.get("expires"), Some(&Bson::Int64(i64::MAX)));
+        assert_eq!(
+            far.get("expires_at"),
+            Some(&Bson::DateTime(DateTime::from_millis(MAX_MIRROR_MS)))
+        );
         assert_eq!(
             mirrored.get("expires_at"),
             Some(&Bson::DateTime(DateTime::from_millis(5)))
