@@ -34,6 +34,8 @@ mod tests {
     #[test]
     fn every_feature_file_is_embedded() {
         assert!(super::FEATURES.len() >= 5, "{}", super::FEATURES.len());
-        assert!(super::FEATURES.iter().all(|(name, text)| name.ends_with(".feature") && text.contains("Feature:")));
+        assert!(super::FEATURES
+            .iter()
+            .all(|(name, text)| name.ends_with(".feature") && text.contains("Feature:")));
     }
 }

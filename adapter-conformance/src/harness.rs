@@ -24,7 +24,10 @@ pub fn run_main(backend: impl Backend) {
     if let Some(tags) = tag_filter(std::env::args().skip(1)) {
         suite = suite.tags(tags);
     }
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(runtime) => runtime,
         Err(err) => {
             eprintln!("adapter-conformance: cannot start a Tokio runtime: {err}");
@@ -50,7 +53,9 @@ fn tag_filter(args: impl Iterator<Item = String>) -> Option<String> {
         } else if let Some(value) = arg.strip_prefix("--tags=") {
             tags = Some(value.to_string());
         } else {
-            eprintln!("adapter-conformance: ignoring argument {arg:?} (only --tags <expr> is understood)");
+            eprintln!(
+                "adapter-conformance: ignoring argument {arg:?} (only --tags <expr> is understood)"
+            );
         }
     }
     tags.or_else(|| std::env::var("CUCUMBER_FILTER_TAGS").ok())
@@ -65,11 +70,9 @@ fn tag_filter(args: impl Iterator<Item = String>) -> Option<String> {
 /// set` on stderr and `None`, so the harness returns and exits 0.
 ///
 /// ```no_run
-/// fn main() {
-///     let Some(url) = adapter_conformance::require_env("MONGODB_URL", "mongo") else { return };
-///     // build the backend from `url` and call adapter_conformance::run_main(..)
-/// #   let _ = url;
-/// }
+/// let Some(url) = adapter_conformance::require_env("MONGODB_URL", "mongo") else { return };
+/// // build the backend from `url` and call adapter_conformance::run_main(..)
+/// # let _ = url;
 /// ```
 pub fn require_env(var: &str, backend: &str) -> Option<String> {
     match std::env::var(var) {
@@ -94,13 +97,25 @@ mod tests {
     use super::tag_filter;
 
     fn args(list: &[&str]) -> impl Iterator<Item = String> {
-        list.iter().map(|arg| arg.to_string()).collect::<Vec<_>>().into_iter()
+        list.iter()
+            .map(|arg| arg.to_string())
+            .collect::<Vec<_>>()
+            .into_iter()
     }
 
     #[test]
     fn reads_tags_in_both_spellings() {
-        assert_eq!(tag_filter(args(&["--tags", "@users"])).as_deref(), Some("@users"));
-        assert_eq!(tag_filter(args(&["--tags=@a and @b"])).as_deref(), Some("@a and @b"));
-        assert_eq!(tag_filter(args(&["-t", "@x", "--nocapture"])).as_deref(), Some("@x"));
+        assert_eq!(
+            tag_filter(args(&["--tags", "@users"])).as_deref(),
+            Some("@users")
+        );
+        assert_eq!(
+            tag_filter(args(&["--tags=@a and @b"])).as_deref(),
+            Some("@a and @b")
+        );
+        assert_eq!(
+            tag_filter(args(&["-t", "@x", "--nocapture"])).as_deref(),
+            Some("@x")
+        );
     }
 }

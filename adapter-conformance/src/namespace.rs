@@ -42,7 +42,11 @@ mod tests {
         assert_ne!(first, second);
         for name in [first, second] {
             assert!(name.len() <= 40, "{name}");
-            assert!(name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'), "{name}");
+            assert!(
+                name.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'),
+                "{name}"
+            );
         }
     }
 }

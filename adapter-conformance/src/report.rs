@@ -40,7 +40,9 @@ impl Report {
 
     /// Whether a scenario whose name contains `name` failed.
     pub fn scenario_failed(&self, name: &str) -> bool {
-        self.failed_scenarios.iter().any(|failed| failed.contains(name))
+        self.failed_scenarios
+            .iter()
+            .any(|failed| failed.contains(name))
     }
 }
 
@@ -52,7 +54,11 @@ impl fmt::Display for Report {
             self.backend, self.passed, self.failed, self.skipped
         )?;
         if self.parsing_errors + self.hook_errors > 0 {
-            write!(f, ", {} parsing errors, {} hook errors", self.parsing_errors, self.hook_errors)?;
+            write!(
+                f,
+                ", {} parsing errors, {} hook errors",
+                self.parsing_errors, self.hook_errors
+            )?;
         }
         for name in &self.failed_scenarios {
             write!(f, "\n  failed: {name}")?;

@@ -8,8 +8,10 @@ use adapter_core::{Clock as _, ManualClock, SystemClock, UserIdGenerator};
 use cucumber::gherkin::tagexpr::TagOperation;
 use cucumber::tag::Ext as _;
 use cucumber::writer::{Coloring, Verbosity};
-use cucumber::{event::ScenarioFinished, gherkin, parser, runner, writer, Cucumber, WriterExt as _};
 use cucumber::StatsWriter as _;
+use cucumber::{
+    event::ScenarioFinished, gherkin, parser, runner, writer, Cucumber, WriterExt as _,
+};
 
 use crate::world::World;
 use crate::{features, namespace, steps, Backend, Report, ScenarioEnv};
@@ -79,10 +81,18 @@ impl Suite {
             backend: backend_name.clone(),
             ..Report::default()
         };
-        let tags = match self.tags.as_deref().map(str::parse::<TagOperation>).transpose() {
+        let tags = match self
+            .tags
+            .as_deref()
+            .map(str::parse::<TagOperation>)
+            .transpose()
+        {
             Ok(tags) => tags,
             Err(err) => {
-                eprintln!("adapter-conformance: bad tag expression {:?}: {err}", self.tags);
+                eprintln!(
+                    "adapter-conformance: bad tag expression {:?}: {err}",
+                    self.tags
+                );
                 report.parsing_errors = 1;
                 return report;
             }
@@ -163,9 +173,13 @@ impl Suite {
         report.parsing_errors = writer.parsing_errors();
         report.hook_errors = writer.hook_errors();
         report.cucumber_failed = writer.execution_has_failed();
-        report.failed_scenarios = std::mem::take(&mut *failed.lock().unwrap_or_else(PoisonError::into_inner));
+        report.failed_scenarios =
+            std::mem::take(&mut *failed.lock().unwrap_or_else(PoisonError::into_inner));
         let gated = std::mem::take(&mut *gated.lock().unwrap_or_else(PoisonError::into_inner));
-        report.skipped_by_capability = gated.iter().map(|(cap, names)| (cap.clone(), names.len())).collect();
+        report.skipped_by_capability = gated
+            .iter()
+            .map(|(cap, names)| (cap.clone(), names.len()))
+            .collect();
         report.skipped = stats.skipped + gated.values().map(Vec::len).sum::<usize>();
         print_gated(&backend_name, &gated, !self.quiet);
         report
@@ -191,7 +205,10 @@ fn gate(
             return false;
         }
         let mut missing: Vec<&str> = all_tags()
-            .filter(|tag| tag.strip_prefix("requires.").is_some_and(|cap| !capabilities.has(cap)))
+            .filter(|tag| {
+                tag.strip_prefix("requires.")
+                    .is_some_and(|cap| !capabilities.has(cap))
+            })
             .map(String::as_str)
             .collect();
         if missing.is_empty() {
@@ -235,8 +252,14 @@ fn scenario_name(feature: &gherkin::Feature, scenario: &gherkin::Scenario) -> St
         .path
         .as_ref()
         .and_then(|path| path.file_name())
-        .map_or_else(|| feature.name.clone(), |name| name.to_string_lossy().into_owned());
-    format!("{file}: {} (line {})", scenario.name, scenario.position.line)
+        .map_or_else(
+            || feature.name.clone(),
+            |name| name.to_string_lossy().into_owned(),
+        );
+    format!(
+        "{file}: {} (line {})",
+        scenario.name, scenario.position.line
+    )
 }
 
 /// A fresh namespace, a manual clock at the real time (so that servers that
@@ -247,7 +270,10 @@ fn scenario_env(with_id_generator: bool) -> ScenarioEnv {
         let prefix = format!("gen_{namespace}_");
         let counter = std::sync::atomic::AtomicU64::new(0);
         let generator: UserIdGenerator = Arc::new(move || {
-            format!("{prefix}{}", counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst))
+            format!(
+                "{prefix}{}",
+                counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+            )
         });
         generator
     });

@@ -3,7 +3,8 @@
 //! (`"x" x 513`), joined with ` + ` (`"a" x 299 + "1"`).
 
 /// The regex of one such text argument, capturing it as one group.
-pub(crate) const TEXT: &str = r#"("(?:[^"\\]|\\.)*"(?: x \d+)?(?: \+ "(?:[^"\\]|\\.)*"(?: x \d+)?)*)"#;
+pub(crate) const TEXT: &str =
+    r#"("(?:[^"\\]|\\.)*"(?: x \d+)?(?: \+ "(?:[^"\\]|\\.)*"(?: x \d+)?)*)"#;
 
 /// Decodes a text argument matched by [`TEXT`].
 ///
@@ -36,7 +37,8 @@ pub(crate) fn decode(notation: &str) -> String {
 
 /// Decodes a JSON array of strings, e.g. `["at1", "at2"]` or `[]`.
 pub(crate) fn decode_list(json: &str) -> Vec<String> {
-    serde_json::from_str(json).unwrap_or_else(|err| panic!("not a JSON array of strings: {json:?}: {err}"))
+    serde_json::from_str(json)
+        .unwrap_or_else(|err| panic!("not a JSON array of strings: {json:?}: {err}"))
 }
 
 /// The byte length of the JSON string literal `text` starts with.

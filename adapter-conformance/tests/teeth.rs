@@ -37,7 +37,10 @@ impl UserAdapter for Broken {
     async fn get_user_by_id(&self, user_id: &str) -> Result<Option<User>, AdapterError> {
         self.inner.get_user_by_id(user_id).await
     }
-    async fn get_user_by_provider_id(&self, provider_id: &str) -> Result<Option<User>, AdapterError> {
+    async fn get_user_by_provider_id(
+        &self,
+        provider_id: &str,
+    ) -> Result<Option<User>, AdapterError> {
         self.inner.get_user_by_provider_id(provider_id).await
     }
     async fn set_user(&self, user_id: Option<&str>, user: NewUser) -> Result<String, AdapterError> {
@@ -63,7 +66,10 @@ impl UserAdapter for Broken {
 
 #[async_trait]
 impl SessionAdapter for Broken {
-    async fn get_session_by_access_token(&self, access_token: &str) -> Result<Option<Session>, AdapterError> {
+    async fn get_session_by_access_token(
+        &self,
+        access_token: &str,
+    ) -> Result<Option<Session>, AdapterError> {
         self.inner.get_session_by_access_token(access_token).await
     }
     async fn get_sessions_by_user_id(&self, user_id: &str) -> Result<Vec<Session>, AdapterError> {
@@ -72,8 +78,13 @@ impl SessionAdapter for Broken {
     async fn set_session(&self, session: &Session) -> Result<(), AdapterError> {
         self.inner.set_session(session).await
     }
-    async fn delete_session_by_access_token(&self, access_tokens: &[&str]) -> Result<u64, AdapterError> {
-        self.inner.delete_session_by_access_token(access_tokens).await
+    async fn delete_session_by_access_token(
+        &self,
+        access_tokens: &[&str],
+    ) -> Result<u64, AdapterError> {
+        self.inner
+            .delete_session_by_access_token(access_tokens)
+            .await
     }
     async fn delete_sessions_by_user_id(&self, user_id: &str) -> Result<u64, AdapterError> {
         self.inner.delete_sessions_by_user_id(user_id).await
@@ -81,13 +92,19 @@ impl SessionAdapter for Broken {
     async fn delete_expired_sessions(&self) -> Result<u64, AdapterError> {
         self.inner.delete_expired_sessions().await
     }
-    async fn get_user_id_by_refresh_token(&self, refresh_token: &str) -> Result<Option<String>, AdapterError> {
+    async fn get_user_id_by_refresh_token(
+        &self,
+        refresh_token: &str,
+    ) -> Result<Option<String>, AdapterError> {
         self.inner.get_user_id_by_refresh_token(refresh_token).await
     }
     async fn set_refresh_token(&self, token: &RefreshToken) -> Result<(), AdapterError> {
         self.inner.set_refresh_token(token).await
     }
-    async fn consume_refresh_token(&self, refresh_token: &str) -> Result<Option<String>, AdapterError> {
+    async fn consume_refresh_token(
+        &self,
+        refresh_token: &str,
+    ) -> Result<Option<String>, AdapterError> {
         self.inner.consume_refresh_token(refresh_token).await
     }
     async fn delete_refresh_token(&self, refresh_tokens: &[&str]) -> Result<u64, AdapterError> {
@@ -100,10 +117,16 @@ impl SessionAdapter for Broken {
 
 #[async_trait]
 impl Adapter for Broken {
-    async fn get_session_and_user(&self, access_token: &str) -> Result<Option<(Session, User)>, AdapterError> {
+    async fn get_session_and_user(
+        &self,
+        access_token: &str,
+    ) -> Result<Option<(Session, User)>, AdapterError> {
         self.inner.get_session_and_user(access_token).await
     }
-    async fn get_user_by_access_token(&self, access_token: &str) -> Result<Option<User>, AdapterError> {
+    async fn get_user_by_access_token(
+        &self,
+        access_token: &str,
+    ) -> Result<Option<User>, AdapterError> {
         self.inner.get_user_by_access_token(access_token).await
     }
 }
@@ -116,7 +139,10 @@ struct BrokenBackend {
 
 impl BrokenBackend {
     fn new(breakage: Breakage) -> Self {
-        Self { breakage, capabilities: MemoryBackend::new().capabilities() }
+        Self {
+            breakage,
+            capabilities: MemoryBackend::new().capabilities(),
+        }
     }
 }
 
@@ -131,7 +157,10 @@ impl Backend for BrokenBackend {
     async fn open(&self, env: &ScenarioEnv) -> Result<Fixture, BoxError> {
         let fixture = MemoryBackend::new().open(env).await?;
         Ok(Fixture {
-            adapter: Arc::new(Broken { inner: fixture.adapter, breakage: self.breakage }),
+            adapter: Arc::new(Broken {
+                inner: fixture.adapter,
+                breakage: self.breakage,
+            }),
             oracle: fixture.oracle,
         })
     }
@@ -144,15 +173,24 @@ async fn run(backend: BrokenBackend) -> Report {
 }
 
 fn assert_failed(report: &Report, scenarios: &[&str]) {
-    assert!(report.execution_has_failed(), "the suite passed a broken adapter: {report}");
+    assert!(
+        report.execution_has_failed(),
+        "the suite passed a broken adapter: {report}"
+    );
     for scenario in scenarios {
-        assert!(report.scenario_failed(scenario), "scenario {scenario:?} passed on {report}");
+        assert!(
+            report.scenario_failed(scenario),
+            "scenario {scenario:?} passed on {report}"
+        );
     }
 }
 
 async fn teeth() {
     let control = run(BrokenBackend::new(Breakage::None)).await;
-    assert!(!control.execution_has_failed(), "the delegating wrapper alone fails: {control}");
+    assert!(
+        !control.execution_has_failed(),
+        "the delegating wrapper alone fails: {control}"
+    );
     assert!(control.passed >= 80, "too few scenarios ran: {control}");
 
     let not_unique = run(BrokenBackend::new(Breakage::ProviderIdNotUnique)).await;
@@ -178,11 +216,29 @@ async fn teeth() {
     lacking.capabilities.id_generation = false;
     let gated = run(lacking).await;
     assert!(!gated.execution_has_failed(), "{gated}");
-    let free_clock = gated.skipped_by_capability.get("requires.free_clock").copied().unwrap_or(0);
-    let id_generation = gated.skipped_by_capability.get("requires.id_generation").copied().unwrap_or(0);
-    assert!(free_clock >= 7, "free_clock scenarios skipped: {free_clock}");
-    assert!(id_generation >= 2, "id_generation scenarios skipped: {id_generation}");
-    assert_eq!(gated.passed + free_clock + id_generation, control.passed, "gated scenarios must not pass");
+    let free_clock = gated
+        .skipped_by_capability
+        .get("requires.free_clock")
+        .copied()
+        .unwrap_or(0);
+    let id_generation = gated
+        .skipped_by_capability
+        .get("requires.id_generation")
+        .copied()
+        .unwrap_or(0);
+    assert!(
+        free_clock >= 7,
+        "free_clock scenarios skipped: {free_clock}"
+    );
+    assert!(
+        id_generation >= 2,
+        "id_generation scenarios skipped: {id_generation}"
+    );
+    assert_eq!(
+        gated.passed + free_clock + id_generation,
+        control.passed,
+        "gated scenarios must not pass"
+    );
     assert_eq!(gated.skipped, control.skipped + free_clock + id_generation);
 }
 

@@ -11,19 +11,37 @@ use crate::world::{Answer, World};
 pub(crate) fn register(steps: &mut Steps) {
     steps.add(r"it succeeds", succeeds);
     steps.add(r"it fails with ([A-Z_]+)", fails_with);
-    steps.add(r"it fails with invalid input naming field {t}", invalid_field);
-    steps.add(r"it fails with invalid input naming user-data key {t}", invalid_key);
-    steps.add(r"it fails with a duplicate of unique field {t}", duplicate_field);
+    steps.add(
+        r"it fails with invalid input naming field {t}",
+        invalid_field,
+    );
+    steps.add(
+        r"it fails with invalid input naming user-data key {t}",
+        invalid_key,
+    );
+    steps.add(
+        r"it fails with a duplicate of unique field {t}",
+        duplicate_field,
+    );
     steps.add(r"the answer is nothing", nothing);
     steps.add(r"the answer is the id {t}", id);
     steps.add(r"the answer is a generated id", generated_id);
-    steps.add(r"the answer is user {t} with provider id {t}", user_with_provider_id);
+    steps.add(
+        r"the answer is user {t} with provider id {t}",
+        user_with_provider_id,
+    );
     steps.add(r"the answer is the user(?: (\{.*\})|:)", whole_user);
     steps.add(r"it reports (\d+) removed", removed);
     steps.add(r"the answer is the session {t}", session);
-    steps.add(r"the answer is the session {t} with user {t}", session_and_user);
+    steps.add(
+        r"the answer is the session {t} with user {t}",
+        session_and_user,
+    );
     steps.add(r"the answer is the sessions (\[.*\])", sessions);
-    steps.add(r"the answer is a session expiring at (-?\d+)", session_expiring_at);
+    steps.add(
+        r"the answer is a session expiring at (-?\d+)",
+        session_expiring_at,
+    );
     steps.add(r"the answer is the owner {t}", owner);
 }
 
@@ -71,7 +89,10 @@ step!(invalid_field, |world, ctx| {
     let field = Args::of(&ctx).text(0);
     match error(world) {
         AdapterError::InvalidInput { field: actual, .. } => assert_eq!(actual, &field),
-        other => panic!("expected InvalidInput on {field:?}, got {} ({other})", other.code()),
+        other => panic!(
+            "expected InvalidInput on {field:?}, got {} ({other})",
+            other.code()
+        ),
     }
 });
 
@@ -85,21 +106,32 @@ step!(invalid_key, |world, ctx| {
                 "the error names {field:?}, not the key {key:?}"
             );
         }
-        other => panic!("expected InvalidInput naming {key:?}, got {} ({other})", other.code()),
+        other => panic!(
+            "expected InvalidInput naming {key:?}, got {} ({other})",
+            other.code()
+        ),
     }
 });
 
 step!(duplicate_field, |world, ctx| {
     let field = Args::of(&ctx).text(0);
     match error(world) {
-        AdapterError::DuplicateUserData { field: actual } => assert_eq!(actual.as_deref(), Some(field.as_str())),
-        other => panic!("expected DuplicateUserData on {field:?}, got {} ({other})", other.code()),
+        AdapterError::DuplicateUserData { field: actual } => {
+            assert_eq!(actual.as_deref(), Some(field.as_str()))
+        }
+        other => panic!(
+            "expected DuplicateUserData on {field:?}, got {} ({other})",
+            other.code()
+        ),
     }
 });
 
 step!(nothing, |world, ctx| {
     match answer(world) {
-        Answer::User(None) | Answer::Session(None) | Answer::Owner(None) | Answer::SessionAndUser(None) => {}
+        Answer::User(None)
+        | Answer::Session(None)
+        | Answer::Owner(None)
+        | Answer::SessionAndUser(None) => {}
         other => panic!("expected nothing, got {other:?}"),
     }
 });
@@ -118,28 +150,37 @@ step!(generated_id, |world, ctx| {
         None => panic!("no scenario environment"),
     };
     match answer(world) {
-        Answer::Id(id) => assert!(id.starts_with(&prefix), "{id:?} does not come from the configured generator"),
+        Answer::Id(id) => assert!(
+            id.starts_with(&prefix),
+            "{id:?} does not come from the configured generator"
+        ),
         other => panic!("expected an id, got {other:?}"),
     }
 });
 
 step!(user_with_provider_id, |world, ctx| {
     let args = Args::of(&ctx);
-    let Some(user) = user_of(world) else { panic!("expected a user, got none") };
+    let Some(user) = user_of(world) else {
+        panic!("expected a user, got none")
+    };
     assert_eq!(user.id, args.text(0), "id");
     assert_eq!(user.provider_id, args.text(1), "provider id");
 });
 
 step!(whole_user, |world, ctx| {
     let expected = Args::of(&ctx).user(0);
-    let Some(user) = user_of(world) else { panic!("expected a user, got none") };
+    let Some(user) = user_of(world) else {
+        panic!("expected a user, got none")
+    };
     assert_same_user(user, &expected);
 });
 
 step!(removed, |world, ctx| {
     let expected = Args::of(&ctx).int(0);
     match answer(world) {
-        Answer::Count(count) => assert_eq!(i64::try_from(*count).ok(), Some(expected), "removed count"),
+        Answer::Count(count) => {
+            assert_eq!(i64::try_from(*count).ok(), Some(expected), "removed count")
+        }
         other => panic!("expected a count, got {other:?}"),
     }
 });
@@ -148,7 +189,10 @@ step!(session, |world, ctx| {
     let expected = remembered(world, &Args::of(&ctx).text(0));
     match answer(world) {
         Answer::Session(Some(session)) => assert_eq!(session, &expected),
-        other => panic!("expected session {:?}, got {other:?}", expected.access_token),
+        other => panic!(
+            "expected session {:?}, got {other:?}",
+            expected.access_token
+        ),
     }
 });
 
@@ -160,13 +204,19 @@ step!(session_and_user, |world, ctx| {
             assert_eq!(session, &expected);
             assert_eq!(user.id, args.text(1), "the joined user");
         }
-        other => panic!("expected session {:?} with its user, got {other:?}", expected.access_token),
+        other => panic!(
+            "expected session {:?} with its user, got {other:?}",
+            expected.access_token
+        ),
     }
 });
 
 step!(sessions, |world, ctx| {
     let tokens = Args::of(&ctx).list(0);
-    let expected: Vec<Session> = tokens.iter().map(|token| remembered(world, token)).collect();
+    let expected: Vec<Session> = tokens
+        .iter()
+        .map(|token| remembered(world, token))
+        .collect();
     match answer(world) {
         Answer::Sessions(actual) => assert_same_sessions(actual, &expected),
         other => panic!("expected a list of sessions, got {other:?}"),
@@ -178,7 +228,11 @@ pub(crate) fn assert_same_sessions(actual: &[Session], expected: &[Session]) {
     let key = |s: &Session| (s.access_token.clone(), s.user_id.clone(), s.expires);
     let actual_set: BTreeSet<_> = actual.iter().map(key).collect();
     let expected_set: BTreeSet<_> = expected.iter().map(key).collect();
-    assert_eq!(actual.len(), actual_set.len(), "the list repeats a session: {actual:?}");
+    assert_eq!(
+        actual.len(),
+        actual_set.len(),
+        "the list repeats a session: {actual:?}"
+    );
     assert_eq!(actual_set, expected_set);
 }
 

@@ -15,7 +15,12 @@ pub(crate) struct Args {
 impl Args {
     pub(crate) fn of(ctx: &Context) -> Self {
         Self {
-            values: ctx.matches.iter().skip(1).map(|(_, value)| value.clone()).collect(),
+            values: ctx
+                .matches
+                .iter()
+                .skip(1)
+                .map(|(_, value)| value.clone())
+                .collect(),
             docstring: ctx.step.docstring.clone(),
         }
     }
@@ -40,13 +45,15 @@ impl Args {
     /// An integer.
     pub(crate) fn int(&self, index: usize) -> i64 {
         let raw = self.raw(index);
-        raw.parse().unwrap_or_else(|err| panic!("not an i64: {raw:?}: {err}"))
+        raw.parse()
+            .unwrap_or_else(|err| panic!("not an i64: {raw:?}: {err}"))
     }
 
     /// A count.
     pub(crate) fn count(&self, index: usize) -> usize {
         let raw = self.raw(index);
-        raw.parse().unwrap_or_else(|err| panic!("not a count: {raw:?}: {err}"))
+        raw.parse()
+            .unwrap_or_else(|err| panic!("not a count: {raw:?}: {err}"))
     }
 
     /// A duration: the number at `index` in the unit at `index + 1`, in ms.
@@ -84,7 +91,8 @@ impl Args {
     /// A whole user given as JSON (`id`, `provider_id`, `hashed_password`, `user_data`).
     pub(crate) fn user(&self, index: usize) -> User {
         let json = self.json(index);
-        serde_json::from_value(json.clone()).unwrap_or_else(|err| panic!("not a user: {json}: {err}"))
+        serde_json::from_value(json.clone())
+            .unwrap_or_else(|err| panic!("not a user: {json}: {err}"))
     }
 
     /// An update given as JSON: `provider_id`, `hashed_password` (null
@@ -136,8 +144,16 @@ pub(crate) fn same_user_data(actual: &UserData, expected: &UserData) -> bool {
 /// Asserts two users are the same record.
 pub(crate) fn assert_same_user(actual: &User, expected: &User) {
     assert_eq!(actual.id, expected.id, "user id");
-    assert_eq!(actual.provider_id, expected.provider_id, "provider id of {}", expected.id);
-    assert_eq!(actual.hashed_password, expected.hashed_password, "password hash of {}", expected.id);
+    assert_eq!(
+        actual.provider_id, expected.provider_id,
+        "provider id of {}",
+        expected.id
+    );
+    assert_eq!(
+        actual.hashed_password, expected.hashed_password,
+        "password hash of {}",
+        expected.id
+    );
     assert!(
         same_user_data(&actual.user_data, &expected.user_data),
         "user data of {}: got {:?}, expected {:?}",

@@ -10,20 +10,50 @@ use super::{step, Steps};
 use crate::world::Answer;
 
 pub(crate) fn register(steps: &mut Steps) {
-    steps.add(r"(\d+) tasks consume refresh token {t} at once", consume_at_once);
-    steps.add(r"(\d+) tasks create users with provider id {t} at once", create_same_provider_id);
-    steps.add(r"(\d+) tasks create user {t} with different provider ids at once", create_same_user_id);
-    steps.add(r"(\d+) tasks store session {t} of user {t} at once", store_same_session);
-    steps.add(r"(\d+) tasks delete session {t} at once", delete_same_session);
-    steps.add(r"(\d+) tasks delete refresh token {t} at once", delete_same_refresh_token);
-    steps.add(r"exactly one of them gets {t} and the others get nothing", one_owner);
-    steps.add(r"exactly one of them succeeds and the others fail with ([A-Z_]+)", one_success);
-    steps.add(r"every one of them succeeds and their counts add up to (\d+)", counts_add_up);
+    steps.add(
+        r"(\d+) tasks consume refresh token {t} at once",
+        consume_at_once,
+    );
+    steps.add(
+        r"(\d+) tasks create users with provider id {t} at once",
+        create_same_provider_id,
+    );
+    steps.add(
+        r"(\d+) tasks create user {t} with different provider ids at once",
+        create_same_user_id,
+    );
+    steps.add(
+        r"(\d+) tasks store session {t} of user {t} at once",
+        store_same_session,
+    );
+    steps.add(
+        r"(\d+) tasks delete session {t} at once",
+        delete_same_session,
+    );
+    steps.add(
+        r"(\d+) tasks delete refresh token {t} at once",
+        delete_same_refresh_token,
+    );
+    steps.add(
+        r"exactly one of them gets {t} and the others get nothing",
+        one_owner,
+    );
+    steps.add(
+        r"exactly one of them succeeds and the others fail with ([A-Z_]+)",
+        one_success,
+    );
+    steps.add(
+        r"every one of them succeeds and their counts add up to (\d+)",
+        counts_add_up,
+    );
     steps.add(
         r"(\d+) times, a user is deleted while a session and a refresh token are stored for it",
         delete_races_token_writes,
     );
-    steps.add(r"no token of those deleted users resolves", no_orphan_resolves);
+    steps.add(
+        r"no token of those deleted users resolves",
+        no_orphan_resolves,
+    );
 }
 
 /// Runs `tasks` futures made by `make` as separate Tokio tasks, all released together.
@@ -58,7 +88,12 @@ step!(consume_at_once, |world, ctx| {
     let (adapter, token) = (world.adapter(), args.text(1));
     world.outcomes = at_once(args.count(0), |_| {
         let (adapter, token) = (adapter.clone(), token.clone());
-        async move { adapter.consume_refresh_token(&token).await.map(Answer::Owner) }
+        async move {
+            adapter
+                .consume_refresh_token(&token)
+                .await
+                .map(Answer::Owner)
+        }
     })
     .await;
 });
@@ -68,7 +103,12 @@ step!(create_same_provider_id, |world, ctx| {
     let (adapter, provider_id) = (world.adapter(), args.text(1));
     world.outcomes = at_once(args.count(0), |index| {
         let (adapter, user) = (adapter.clone(), NewUser::new(provider_id.clone()));
-        async move { adapter.set_user(Some(&format!("racer_{index}")), user).await.map(Answer::Id) }
+        async move {
+            adapter
+                .set_user(Some(&format!("racer_{index}")), user)
+                .await
+                .map(Answer::Id)
+        }
     })
     .await;
 });
@@ -88,7 +128,11 @@ step!(store_same_session, |world, ctx| {
     let args = Args::of(&ctx);
     let adapter = world.adapter();
     let expires = world.now().saturating_add(3_600_000);
-    let session = Session { access_token: args.text(1), user_id: args.text(2), expires };
+    let session = Session {
+        access_token: args.text(1),
+        user_id: args.text(2),
+        expires,
+    };
     world.outcomes = at_once(args.count(0), |_| {
         let (adapter, session) = (adapter.clone(), session.clone());
         async move { adapter.set_session(&session).await.map(|()| Answer::Unit) }
@@ -101,7 +145,12 @@ step!(delete_same_session, |world, ctx| {
     let (adapter, token) = (world.adapter(), args.text(1));
     world.outcomes = at_once(args.count(0), |_| {
         let (adapter, token) = (adapter.clone(), token.clone());
-        async move { adapter.delete_session_by_access_token(&[token.as_str()]).await.map(Answer::Count) }
+        async move {
+            adapter
+                .delete_session_by_access_token(&[token.as_str()])
+                .await
+                .map(Answer::Count)
+        }
     })
     .await;
 });
@@ -111,7 +160,12 @@ step!(delete_same_refresh_token, |world, ctx| {
     let (adapter, token) = (world.adapter(), args.text(1));
     world.outcomes = at_once(args.count(0), |_| {
         let (adapter, token) = (adapter.clone(), token.clone());
-        async move { adapter.delete_refresh_token(&[token.as_str()]).await.map(Answer::Count) }
+        async move {
+            adapter
+                .delete_refresh_token(&[token.as_str()])
+                .await
+                .map(Answer::Count)
+        }
     })
     .await;
 });
@@ -131,13 +185,22 @@ step!(one_owner, |world, ctx| {
 
 step!(one_success, |world, ctx| {
     let code = Args::of(&ctx).values_raw(0);
-    let successes = world.outcomes.iter().filter(|outcome| outcome.is_ok()).count();
+    let successes = world
+        .outcomes
+        .iter()
+        .filter(|outcome| outcome.is_ok())
+        .count();
     for outcome in &world.outcomes {
         if let Err(err) = outcome {
             assert_eq!(err.code(), code, "a losing call failed with {err}");
         }
     }
-    assert_eq!(successes, 1, "successful calls among {}", world.outcomes.len());
+    assert_eq!(
+        successes,
+        1,
+        "successful calls among {}",
+        world.outcomes.len()
+    );
 });
 
 step!(counts_add_up, |world, ctx| {
@@ -157,22 +220,45 @@ step!(delete_races_token_writes, |world, ctx| {
     let adapter = world.adapter();
     let expires = world.now().saturating_add(3_600_000);
     for round in 0..rounds {
-        let (user_id, access, refresh) = (format!("raced_{round}"), format!("raced_s_{round}"), format!("raced_r_{round}"));
+        let (user_id, access, refresh) = (
+            format!("raced_{round}"),
+            format!("raced_s_{round}"),
+            format!("raced_r_{round}"),
+        );
         create_user(world, &user_id, NewUser::new(format!("race:{round}"))).await;
-        let session = Session { access_token: access.clone(), user_id: user_id.clone(), expires };
-        let token = RefreshToken { refresh_token: refresh.clone(), user_id: user_id.clone() };
+        let session = Session {
+            access_token: access.clone(),
+            user_id: user_id.clone(),
+            expires,
+        };
+        let token = RefreshToken {
+            refresh_token: refresh.clone(),
+            user_id: user_id.clone(),
+        };
         let outcomes = at_once(3, |task| {
-            let (adapter, user_id, session, token) = (adapter.clone(), user_id.clone(), session.clone(), token.clone());
+            let (adapter, user_id, session, token) = (
+                adapter.clone(),
+                user_id.clone(),
+                session.clone(),
+                token.clone(),
+            );
             async move {
                 match task {
                     0 => adapter.delete_user(&user_id).await.map(Answer::Count),
                     1 => adapter.set_session(&session).await.map(|()| Answer::Unit),
-                    _ => adapter.set_refresh_token(&token).await.map(|()| Answer::Unit),
+                    _ => adapter
+                        .set_refresh_token(&token)
+                        .await
+                        .map(|()| Answer::Unit),
                 }
             }
         })
         .await;
-        assert!(matches!(outcomes[0], Ok(Answer::Count(1))), "round {round}: delete_user gave {:?}", outcomes[0]);
+        assert!(
+            matches!(outcomes[0], Ok(Answer::Count(1))),
+            "round {round}: delete_user gave {:?}",
+            outcomes[0]
+        );
         for outcome in &outcomes[1..] {
             assert!(
                 matches!(outcome, Ok(Answer::Unit) | Err(AdapterError::InvalidUserId)),
@@ -188,15 +274,29 @@ step!(no_orphan_resolves, |world, ctx| {
     let adapter = world.adapter();
     for (user_id, access, refresh) in &world.raced {
         let user = adapter.get_user_by_id(user_id).await;
-        assert!(matches!(user, Ok(None)), "{user_id}: user still there: {user:?}");
+        assert!(
+            matches!(user, Ok(None)),
+            "{user_id}: user still there: {user:?}"
+        );
         let session = adapter.get_session_by_access_token(access).await;
-        assert!(matches!(session, Ok(None)), "{user_id}: its session still resolves: {session:?}");
+        assert!(
+            matches!(session, Ok(None)),
+            "{user_id}: its session still resolves: {session:?}"
+        );
         let joined = adapter.get_user_by_access_token(access).await;
-        assert!(matches!(joined, Ok(None)), "{user_id}: its access token resolves: {joined:?}");
+        assert!(
+            matches!(joined, Ok(None)),
+            "{user_id}: its access token resolves: {joined:?}"
+        );
         let owner = adapter.get_user_id_by_refresh_token(refresh).await;
-        assert!(matches!(owner, Ok(None)), "{user_id}: its refresh token resolves: {owner:?}");
+        assert!(
+            matches!(owner, Ok(None)),
+            "{user_id}: its refresh token resolves: {owner:?}"
+        );
         let listed = adapter.get_sessions_by_user_id(user_id).await;
-        assert!(matches!(&listed, Ok(list) if list.is_empty()), "{user_id}: sessions listed: {listed:?}");
+        assert!(
+            matches!(&listed, Ok(list) if list.is_empty()),
+            "{user_id}: sessions listed: {listed:?}"
+        );
     }
 });
-
