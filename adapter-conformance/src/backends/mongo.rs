@@ -16,8 +16,8 @@ use crate::backend::{Backend, Capabilities, Fixture, Oracle, Record, ScenarioEnv
 /// passing scenario.
 ///
 /// ```no_run
-/// fn main() {
-///     let Some(url) = adapter_conformance::require_env("MONGODB_URL", "mongo") else { return };
+/// // In a `harness = false` test's `main`:
+/// if let Some(url) = adapter_conformance::require_env("MONGODB_URL", "mongo") {
 ///     adapter_conformance::run_main(adapter_conformance::backends::mongo::MongoBackend::new(url));
 /// }
 /// ```
