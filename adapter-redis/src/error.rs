@@ -32,6 +32,7 @@ fn is_transient(err: &RedisError) -> bool {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)] // a test may unwrap what it built itself
 mod tests {
     use super::*;
     use std::io;

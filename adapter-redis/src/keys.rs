@@ -145,6 +145,7 @@ pub fn hash_tag(key: &str) -> &str {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)] // a test may unwrap what it built itself
 mod tests {
     use super::*;
     use std::collections::HashMap;

@@ -96,6 +96,7 @@ fn check_version(what: &str, version: u32) -> Result<(), AdapterError> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)] // a test may unwrap what it built itself
 mod tests {
     use super::*;
 

@@ -2,6 +2,8 @@
 //! `scripts/services/redis-cluster`): 200 users spread over the slots, ids
 //! with `{`, `}`, `{}` and `:`, every operation, no CROSSSLOT.
 
+#![allow(clippy::unwrap_used)] // tests unwrap what they set up themselves
+
 mod common;
 
 use std::collections::HashSet;

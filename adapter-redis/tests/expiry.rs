@@ -1,5 +1,7 @@
 //! C09: TTL arithmetic and stale per-user indexes, on the Redis at `REDIS_URL`.
 
+#![allow(clippy::unwrap_used)] // tests unwrap what they set up themselves
+
 mod common;
 
 use std::time::Duration;

@@ -1,5 +1,7 @@
 //! Never overwrite, atomic consume, exact deletes by user (C03, C06, C16), on `REDIS_URL`.
 
+#![allow(clippy::unwrap_used)] // tests unwrap what they set up themselves
+
 mod common;
 
 use adapter_core::{AdapterError, RefreshToken, Session, SessionAdapter};

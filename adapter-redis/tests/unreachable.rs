@@ -1,6 +1,8 @@
 //! C11 (fail fast): with no server answering, connecting and calling fail
 //! within the configured timeouts with a transient `Database` error.
 
+#![allow(clippy::unwrap_used)] // tests unwrap what they set up themselves
+
 use std::time::{Duration, Instant};
 
 use adapter_redis::RedisConfig;

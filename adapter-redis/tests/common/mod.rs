@@ -2,6 +2,7 @@
 //! environment (a loud skip locally, a failure with CI=true), fresh prefixes,
 //! and raw access to the keys.
 
+#![allow(clippy::unwrap_used)] // tests unwrap what they set up themselves
 #![allow(dead_code)]
 
 use std::sync::atomic::{AtomicU64, Ordering};
