@@ -50,4 +50,31 @@ pub enum Command {
         #[arg(long)]
         tags: Option<String>,
     },
+    /// Measure each operation through the adapter beside the raw driver doing
+    /// the same work, in the same run. Seeds its own records: point it at a
+    /// scratch database.
+    Bench(BenchArgs),
+}
+
+/// Options of `adapter bench`.
+#[derive(Debug, clap::Args)]
+pub struct BenchArgs {
+    /// Seeded users.
+    #[arg(long, default_value_t = 10_000)]
+    pub users: usize,
+    /// Sessions per seeded user.
+    #[arg(long, default_value_t = 3)]
+    pub sessions_per_user: usize,
+    /// Concurrent tasks; repeat for several (default: 1 and 32).
+    #[arg(long)]
+    pub concurrency: Vec<usize>,
+    /// Seconds per operation and concurrency, both sides together.
+    #[arg(long, default_value_t = 6.0)]
+    pub duration: f64,
+    /// Expired sessions for the delete_expired_sessions measurement.
+    #[arg(long, default_value_t = 100_000)]
+    pub expired_sessions: usize,
+    /// A small, fast run (for CI): 500 users, concurrency 1 and 8, 0.6 s each, 5 000 expired sessions.
+    #[arg(long)]
+    pub quick: bool,
 }

@@ -1,5 +1,6 @@
 //! The `adapter` command: try, set up, check, count and purge an auth store.
 
+mod bench;
 mod cli;
 mod commands;
 mod failure;
@@ -35,15 +36,18 @@ fn main() -> std::process::ExitCode {
 }
 
 async fn run(cli: Cli) -> Result<(), Failure> {
-    let kind_name =
-        adapters::BackendKind::from_scheme(cli.url.split(':').next().unwrap_or_default())
-            .map(|kind| kind.name())
-            .unwrap_or("unknown");
-    if let Command::Check { tags } = cli.command {
-        let kind =
-            adapters::BackendKind::from_scheme(cli.url.split(':').next().unwrap_or_default())
-                .map_err(|err| Failure::new(ExitCode::Usage, err.to_string()))?;
-        return commands::check::run(kind, &cli.url, tags, cli.json).await;
+    let kind = adapters::BackendKind::from_scheme(cli.url.split(':').next().unwrap_or_default());
+    let kind_name = kind.as_ref().map_or("unknown", |kind| kind.name());
+    match &cli.command {
+        Command::Check { tags } => {
+            let kind = kind.map_err(|err| Failure::new(ExitCode::Usage, err.to_string()))?;
+            return commands::check::run(kind, &cli.url, tags.clone(), cli.json).await;
+        }
+        Command::Bench(args) => {
+            let kind = kind.map_err(|err| Failure::new(ExitCode::Usage, err.to_string()))?;
+            return commands::bench::run(kind, &cli.url, args, cli.json).await;
+        }
+        _ => {}
     }
     let url = match &cli.command {
         Command::Migrate { verify: true } => with_query(&cli.url, "setup=verify"),
@@ -79,7 +83,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Migrate { .. } => commands::migrate::run(&store, cli.json).await,
         Command::Stats => commands::stats::run(&store, cli.json).await,
         Command::PurgeExpired { batch } => commands::purge::run(&store, batch, cli.json).await,
-        Command::Check { .. } => Ok(()),
+        Command::Check { .. } | Command::Bench(_) => Ok(()),
     }
 }
 

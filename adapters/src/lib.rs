@@ -26,5 +26,18 @@ mod error;
 pub mod options;
 
 pub use adapter_core::*;
+
+/// The memory backend's crate, for its builder and raw store.
+#[cfg(feature = "memory")]
+pub use adapter_memory as memory;
+/// The MongoDB backend's crate, for its builder over an existing database.
+#[cfg(feature = "mongo")]
+pub use adapter_mongo as mongo;
+/// The Redis session store's crate.
+#[cfg(feature = "redis")]
+pub use adapter_redis as redis;
+/// The SQL backends' crate, for builders over an existing pool.
+#[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
+pub use adapter_sql as sql;
 pub use connect::{connect, connect_sessions, connect_split, open, BackendKind, Store};
 pub use error::ConnectError;
