@@ -322,12 +322,13 @@ impl SessionAdapter for SqlAdapter {
                     return Ok(None);
                 }
             }
-            owner
-                .map(|row| {
-                    rows::first_text(row)
-                        .map_err(|reason| AdapterError::corrupt("refresh token", reason))
-                })
-                .transpose()
+            let Some(row) = owner else {
+                return Ok(None);
+            };
+            let (owner, exists) = rows::owner(row)
+                .map_err(|reason| AdapterError::corrupt("refresh token", reason))?;
+            // A token whose user is gone resolves to nothing, consumed or not.
+            Ok(exists.then_some(owner))
         })
         .await
     }

@@ -70,3 +70,18 @@ pub(crate) fn first_text(row: Row) -> Result<String, String> {
         None => Err("empty row".into()),
     }
 }
+
+/// A consumed token's owner and whether that user exists (`user_id, EXISTS(…)`).
+pub(crate) fn owner(row: Row) -> Result<(String, bool), String> {
+    let mut cells = row.into_iter();
+    let owner = match cells.next() {
+        Some((name, cell)) => columns::text(&name, cell)?,
+        None => return Err("empty row".into()),
+    };
+    let exists = match cells.next() {
+        Some((_, Cell::Integer(n))) => n != 0,
+        Some((_, Cell::Bool(flag))) => flag,
+        _ => return Err("owner check missing".into()),
+    };
+    Ok((owner, exists))
+}

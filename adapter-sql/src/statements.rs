@@ -243,10 +243,16 @@ impl Statements {
         )
     }
 
-    /// Removes the token and yields its owner: `DELETE … RETURNING`, or on MySQL
-    /// a locking read and a delete in one transaction (the delete's count decides).
+    /// Removes the token and yields its owner and whether that user still
+    /// exists: `DELETE … RETURNING`, or on MySQL a locking read and a delete in
+    /// one transaction (the delete's count decides who won).
     pub fn consume_refresh_token(&self, token: &str) -> Vec<Stmt> {
         let arg = || vec![SqlValue::Text(token.into())];
+        let owner_exists = format!(
+            "EXISTS (SELECT 1 FROM {user} WHERE {user}.id = {refresh}.user_id)",
+            user = self.user,
+            refresh = self.refresh
+        );
         let delete = format!(
             "DELETE FROM {} WHERE refresh_token = {}",
             self.refresh,
@@ -256,7 +262,7 @@ impl Statements {
             Dialect::MySql => vec![
                 Stmt::fetch(
                     format!(
-                        "SELECT user_id FROM {} WHERE refresh_token = ? FOR UPDATE",
+                        "SELECT user_id, {owner_exists} FROM {} WHERE refresh_token = ? FOR UPDATE",
                         self.refresh
                     ),
                     arg(),
@@ -264,7 +270,10 @@ impl Statements {
                 Stmt::execute(delete, arg()),
             ],
             Dialect::Postgres | Dialect::Sqlite => {
-                vec![Stmt::fetch(format!("{delete} RETURNING user_id"), arg())]
+                vec![Stmt::fetch(
+                    format!("{delete} RETURNING user_id, {owner_exists}"),
+                    arg(),
+                )]
             }
         }
     }

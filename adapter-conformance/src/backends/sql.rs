@@ -1,0 +1,623 @@
+//! The suite's backends for [`adapter_sql::SqlAdapter`]: SQLite (a file per
+//! scenario in a temporary directory), PostgreSQL (a schema per scenario) and
+//! MySQL / MariaDB (a database per scenario). Each scenario's user table is
+//! made with the [`USER_FIELDS`] as columns (the unique ones `UNIQUE`), then
+//! the adapter's `migrate()` adds the rest; the oracle reads and writes with
+//! raw SQL on the same pool, switching foreign keys off to seed orphans.
+
+use std::sync::Arc;
+
+use adapter_core::{Adapter, BoxError, RefreshToken, Session, User, UserData};
+use adapter_sql::{Dialect, SqlAdapter};
+use async_trait::async_trait;
+use serde_json::Value;
+use sqlx::Row as _;
+
+use crate::backend::{
+    Backend, Capabilities, FieldKind, Fixture, Oracle, Record, ScenarioEnv, USER_FIELDS,
+};
+
+/// A pool of one of the three engines.
+#[derive(Clone, Debug)]
+enum RawPool {
+    #[cfg(feature = "sqlite")]
+    Sqlite(sqlx::SqlitePool),
+    #[cfg(feature = "postgres")]
+    Postgres(sqlx::PgPool),
+    #[cfg(feature = "mysql")]
+    MySql(sqlx::MySqlPool),
+}
+
+macro_rules! on_pool {
+    ($pool:expr, $p:ident => $body:expr) => {
+        match $pool {
+            #[cfg(feature = "sqlite")]
+            RawPool::Sqlite($p) => $body,
+            #[cfg(feature = "postgres")]
+            RawPool::Postgres($p) => $body,
+            #[cfg(feature = "mysql")]
+            RawPool::MySql($p) => $body,
+        }
+    };
+}
+
+impl RawPool {
+    fn dialect(&self) -> Dialect {
+        match self {
+            #[cfg(feature = "sqlite")]
+            RawPool::Sqlite(_) => Dialect::Sqlite,
+            #[cfg(feature = "postgres")]
+            RawPool::Postgres(_) => Dialect::Postgres,
+            #[cfg(feature = "mysql")]
+            RawPool::MySql(_) => Dialect::MySql,
+        }
+    }
+
+    /// An adapter over this pool for a scenario: its clock and id generator, schema migrated.
+    async fn adapter(&self, env: &ScenarioEnv) -> Result<SqlAdapter, BoxError> {
+        macro_rules! build {
+            ($builder:expr) => {{
+                let mut builder = $builder.clock(env.clock.clone());
+                if let Some(generator) = &env.id_generator {
+                    builder = builder.id_generator(generator.clone());
+                }
+                builder.migrate().await?
+            }};
+        }
+        Ok(match self {
+            #[cfg(feature = "sqlite")]
+            RawPool::Sqlite(pool) => build!(SqlAdapter::sqlite(pool.clone())),
+            #[cfg(feature = "postgres")]
+            RawPool::Postgres(pool) => build!(SqlAdapter::postgres(pool.clone())),
+            #[cfg(feature = "mysql")]
+            RawPool::MySql(pool) => build!(SqlAdapter::mysql(pool.clone())),
+        })
+    }
+
+    /// Creates the user table with the suite's fields as columns.
+    async fn create_user_table(&self) -> Result<(), BoxError> {
+        let dialect = self.dialect();
+        let (key, password, suffix) = match dialect {
+            Dialect::MySql => (
+                "VARBINARY(512)",
+                "VARBINARY(4096)",
+                " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4",
+            ),
+            _ => ("TEXT", "TEXT", ""),
+        };
+        let fields: Vec<String> = USER_FIELDS
+            .iter()
+            .map(|field| {
+                let ty = match (dialect, field.kind) {
+                    (Dialect::MySql, FieldKind::Text) => {
+                        "VARCHAR(512) CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin"
+                    }
+                    (_, FieldKind::Text) => "TEXT",
+                    (_, FieldKind::Integer) => "BIGINT",
+                    (Dialect::Postgres, FieldKind::Real) => "DOUBLE PRECISION",
+                    (Dialect::MySql, FieldKind::Real) => "DOUBLE",
+                    (_, FieldKind::Real) => "REAL",
+                    (_, FieldKind::Boolean) => "BOOLEAN",
+                    (Dialect::Postgres, FieldKind::Json) => "JSONB",
+                    (_, FieldKind::Json) => "JSON",
+                };
+                let unique = if field.unique { " UNIQUE" } else { "" };
+                format!("{} {ty} NULL{unique}", dialect.quote(field.name))
+            })
+            .collect();
+        let sql = format!(
+            "CREATE TABLE {} (id {key} NOT NULL PRIMARY KEY, provider_id {key} NOT NULL UNIQUE, \
+             hashed_password {password} NULL, {}){suffix}",
+            dialect.quote("user"),
+            fields.join(", ")
+        );
+        on_pool!(self, pool => sqlx::query(&sql).execute(pool).await.map(drop))?;
+        Ok(())
+    }
+
+    /// `$n` placeholders as this engine writes them.
+    fn sql(&self, template: &str) -> String {
+        match self.dialect() {
+            Dialect::Postgres => template.to_owned(),
+            _ => (1..=9).rev().fold(template.to_owned(), |sql, n| {
+                sql.replace(&format!("${n}"), "?")
+            }),
+        }
+    }
+
+    /// A key column read as text (MySQL stores keys as bytes).
+    fn text(&self, column: &str) -> String {
+        match self.dialect() {
+            Dialect::MySql => format!("CONVERT({column} USING utf8mb4)"),
+            _ => column.to_owned(),
+        }
+    }
+
+    fn json_text(&self, column: &str) -> String {
+        match self.dialect() {
+            Dialect::Postgres => format!("CAST({column} AS TEXT)"),
+            Dialect::MySql => format!("CAST({column} AS CHAR)"),
+            Dialect::Sqlite => column.to_owned(),
+        }
+    }
+}
+
+/// Which engine, and where its server is.
+#[derive(Clone, Debug)]
+enum Target {
+    #[cfg(feature = "sqlite")]
+    Sqlite(std::path::PathBuf),
+    #[cfg(feature = "postgres")]
+    Postgres(String),
+    #[cfg(feature = "mysql")]
+    MySql(String),
+}
+
+/// A SQL backend: see the module docs.
+#[derive(Clone, Debug)]
+pub struct SqlBackend {
+    target: Target,
+}
+
+/// SQLite: a database file per scenario in a fresh temporary directory.
+#[cfg(feature = "sqlite")]
+pub type SqliteBackend = SqlBackend;
+/// PostgreSQL: a schema per scenario.
+#[cfg(feature = "postgres")]
+pub type PostgresBackend = SqlBackend;
+/// MySQL / MariaDB: a database per scenario.
+#[cfg(feature = "mysql")]
+pub type MySqlBackend = SqlBackend;
+
+impl SqlBackend {
+    /// SQLite files under a new directory in the system's temporary directory.
+    #[cfg(feature = "sqlite")]
+    pub fn sqlite() -> Self {
+        let dir =
+            std::env::temp_dir().join(format!("adapter-conformance-sqlite-{}", std::process::id()));
+        Self {
+            target: Target::Sqlite(dir),
+        }
+    }
+
+    /// The PostgreSQL server at `url` (its database holds one schema per scenario).
+    #[cfg(feature = "postgres")]
+    pub fn postgres(url: impl Into<String>) -> Self {
+        Self {
+            target: Target::Postgres(url.into()),
+        }
+    }
+
+    /// The MySQL / MariaDB server at `url` (one database per scenario; the user needs CREATE/DROP DATABASE).
+    #[cfg(feature = "mysql")]
+    pub fn mysql(url: impl Into<String>) -> Self {
+        Self {
+            target: Target::MySql(url.into()),
+        }
+    }
+
+    /// A pool confined to the scenario's namespace, made when `create`.
+    async fn pool(&self, namespace: &str, create: bool) -> Result<RawPool, BoxError> {
+        use std::str::FromStr;
+        match &self.target {
+            #[cfg(feature = "sqlite")]
+            Target::Sqlite(dir) => {
+                std::fs::create_dir_all(dir)?;
+                let url = format!(
+                    "sqlite://{}?mode=rwc",
+                    dir.join(format!("{namespace}.db")).display()
+                );
+                Ok(RawPool::Sqlite(SqlAdapter::sqlite_pool(&url).await?))
+            }
+            #[cfg(feature = "postgres")]
+            Target::Postgres(url) => {
+                if create {
+                    let mut admin = <sqlx::PgConnection as sqlx::Connection>::connect(url).await?;
+                    sqlx::query(&format!("CREATE SCHEMA \"{namespace}\""))
+                        .execute(&mut admin)
+                        .await?;
+                }
+                let options = sqlx::postgres::PgConnectOptions::from_str(url)?
+                    .options([("search_path", namespace)]);
+                let pool = sqlx::postgres::PgPoolOptions::new()
+                    .max_connections(4)
+                    .acquire_timeout(std::time::Duration::from_secs(60))
+                    .connect_with(options)
+                    .await?;
+                Ok(RawPool::Postgres(pool))
+            }
+            #[cfg(feature = "mysql")]
+            Target::MySql(url) => {
+                if create {
+                    let mut admin =
+                        <sqlx::MySqlConnection as sqlx::Connection>::connect(url).await?;
+                    sqlx::query(&format!(
+                        "CREATE DATABASE `{namespace}` CHARACTER SET utf8mb4"
+                    ))
+                    .execute(&mut admin)
+                    .await?;
+                }
+                let options = sqlx::mysql::MySqlConnectOptions::from_str(url)?
+                    .database(namespace)
+                    .charset("utf8mb4");
+                let pool = sqlx::mysql::MySqlPoolOptions::new()
+                    .max_connections(4)
+                    .acquire_timeout(std::time::Duration::from_secs(60))
+                    .after_connect(|conn, _| {
+                        Box::pin(async move {
+                            sqlx::Executor::execute(conn, adapter_sql::MYSQL_SESSION_SQL)
+                                .await
+                                .map(drop)
+                        })
+                    })
+                    .connect_with(options)
+                    .await?;
+                Ok(RawPool::MySql(pool))
+            }
+        }
+    }
+}
+
+#[async_trait]
+impl Backend for SqlBackend {
+    fn name(&self) -> String {
+        match self.target {
+            #[cfg(feature = "sqlite")]
+            Target::Sqlite(_) => "sqlite".into(),
+            #[cfg(feature = "postgres")]
+            Target::Postgres(_) => "postgres".into(),
+            #[cfg(feature = "mysql")]
+            Target::MySql(_) => "mysql".into(),
+        }
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        // A PostgreSQL bigint `expires` and text keys always decode: it cannot hold a corrupt session.
+        #[cfg(feature = "postgres")]
+        let corrupt_records = !matches!(self.target, Target::Postgres(_));
+        #[cfg(not(feature = "postgres"))]
+        let corrupt_records = true;
+        Capabilities {
+            id_generation: true,
+            free_clock: true,
+            schemaless_user_data: false,
+            persistent: true,
+            corrupt_records,
+            native_ttl: false,
+        }
+    }
+
+    async fn open(&self, env: &ScenarioEnv) -> Result<Fixture, BoxError> {
+        let pool = self.pool(&env.namespace, true).await?;
+        pool.create_user_table().await?;
+        let adapter = pool.adapter(env).await?;
+        Ok(Fixture {
+            adapter: Arc::new(adapter),
+            oracle: Arc::new(SqlOracle { pool }),
+        })
+    }
+
+    async fn reopen(&self, env: &ScenarioEnv) -> Result<Arc<dyn Adapter>, BoxError> {
+        let pool = self.pool(&env.namespace, false).await?;
+        Ok(Arc::new(pool.adapter(env).await?))
+    }
+
+    async fn cleanup(&self, env: &ScenarioEnv) -> Result<(), BoxError> {
+        let namespace = &env.namespace;
+        match &self.target {
+            #[cfg(feature = "sqlite")]
+            Target::Sqlite(dir) => {
+                for suffix in ["", "-wal", "-shm"] {
+                    let path = dir.join(format!("{namespace}.db{suffix}"));
+                    if path.exists() {
+                        std::fs::remove_file(path)?;
+                    }
+                }
+                // The directory goes once empty; another scenario may still be using it.
+                let _ = std::fs::remove_dir(dir);
+            }
+            #[cfg(feature = "postgres")]
+            Target::Postgres(url) => {
+                let mut admin = <sqlx::PgConnection as sqlx::Connection>::connect(url).await?;
+                sqlx::query(&format!("DROP SCHEMA IF EXISTS \"{namespace}\" CASCADE"))
+                    .execute(&mut admin)
+                    .await?;
+            }
+            #[cfg(feature = "mysql")]
+            Target::MySql(url) => {
+                let mut admin = <sqlx::MySqlConnection as sqlx::Connection>::connect(url).await?;
+                sqlx::query(&format!("DROP DATABASE IF EXISTS `{namespace}`"))
+                    .execute(&mut admin)
+                    .await?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Raw SQL over a scenario's pool.
+#[derive(Clone, Debug)]
+pub struct SqlOracle {
+    pool: RawPool,
+}
+
+fn user_field_value(
+    kind: FieldKind,
+    text: Option<String>,
+    integer: Option<i64>,
+    real: Option<f64>,
+    flag: Option<bool>,
+) -> Result<Option<Value>, BoxError> {
+    Ok(match kind {
+        FieldKind::Text => text.map(Value::String),
+        FieldKind::Integer => integer.map(Value::from),
+        FieldKind::Real => real.map(Value::from),
+        FieldKind::Boolean => flag.map(Value::Bool),
+        FieldKind::Json => text.map(|t| serde_json::from_str(&t)).transpose()?,
+    })
+}
+
+impl SqlOracle {
+    fn q(&self, name: &str) -> String {
+        self.pool.dialect().quote(name)
+    }
+
+    /// Runs an insert with foreign keys off (to seed orphans), binding text and one optional integer.
+    async fn insert_unchecked(
+        &self,
+        sql: &str,
+        texts: &[&str],
+        integer: Option<i64>,
+    ) -> Result<(), BoxError> {
+        let sql = self.pool.sql(sql);
+        macro_rules! insert {
+            ($conn:expr) => {{
+                let mut query = sqlx::query(&sql);
+                for text in texts {
+                    query = query.bind(*text);
+                }
+                if let Some(n) = integer {
+                    query = query.bind(n);
+                }
+                query.execute($conn).await.map(drop)
+            }};
+        }
+        match &self.pool {
+            #[cfg(feature = "sqlite")]
+            RawPool::Sqlite(pool) => {
+                let mut conn = pool.acquire().await?;
+                sqlx::query("PRAGMA foreign_keys = OFF")
+                    .execute(&mut *conn)
+                    .await?;
+                let result = insert!(&mut *conn);
+                sqlx::query("PRAGMA foreign_keys = ON")
+                    .execute(&mut *conn)
+                    .await?;
+                result?;
+            }
+            #[cfg(feature = "postgres")]
+            RawPool::Postgres(pool) => {
+                let mut tx = pool.begin().await?;
+                sqlx::query("SET LOCAL session_replication_role = replica")
+                    .execute(&mut *tx)
+                    .await?;
+                insert!(&mut *tx)?;
+                tx.commit().await?;
+            }
+            #[cfg(feature = "mysql")]
+            RawPool::MySql(pool) => {
+                let mut conn = pool.acquire().await?;
+                sqlx::query("SET FOREIGN_KEY_CHECKS = 0")
+                    .execute(&mut *conn)
+                    .await?;
+                let result = insert!(&mut *conn);
+                sqlx::query("SET FOREIGN_KEY_CHECKS = 1")
+                    .execute(&mut *conn)
+                    .await?;
+                result?;
+            }
+        }
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl Oracle for SqlOracle {
+    async fn user(&self, user_id: &str) -> Result<Option<User>, BoxError> {
+        let p = &self.pool;
+        let mut exprs = vec![
+            p.text("id"),
+            p.text("provider_id"),
+            p.text("hashed_password"),
+        ];
+        for field in USER_FIELDS {
+            let column = self.q(field.name);
+            exprs.push(match field.kind {
+                FieldKind::Json => p.json_text(&column),
+                FieldKind::Boolean if p.dialect() == Dialect::MySql => format!("{column} <> 0"),
+                _ => column,
+            });
+        }
+        let sql = p.sql(&format!(
+            "SELECT {} FROM {} WHERE id = $1",
+            exprs.join(", "),
+            self.q("user")
+        ));
+        macro_rules! read {
+            ($pool:expr) => {{
+                let Some(row) = sqlx::query(&sql)
+                    .bind(user_id)
+                    .fetch_optional($pool)
+                    .await?
+                else {
+                    return Ok(None);
+                };
+                let mut user_data = UserData::new();
+                for (i, field) in USER_FIELDS.iter().enumerate() {
+                    let index = i + 3;
+                    let value = match field.kind {
+                        FieldKind::Text | FieldKind::Json => {
+                            user_field_value(field.kind, row.try_get(index)?, None, None, None)?
+                        }
+                        FieldKind::Integer => {
+                            user_field_value(field.kind, None, row.try_get(index)?, None, None)?
+                        }
+                        FieldKind::Real => {
+                            user_field_value(field.kind, None, None, row.try_get(index)?, None)?
+                        }
+                        FieldKind::Boolean if p.dialect() == Dialect::MySql => {
+                            let flag: Option<i64> = row.try_get(index)?;
+                            user_field_value(field.kind, None, None, None, flag.map(|n| n != 0))?
+                        }
+                        FieldKind::Boolean => {
+                            user_field_value(field.kind, None, None, None, row.try_get(index)?)?
+                        }
+                    };
+                    if let Some(value) = value {
+                        user_data.insert(field.name.to_owned(), value);
+                    }
+                }
+                Ok(Some(User {
+                    id: row.try_get(0)?,
+                    provider_id: row.try_get(1)?,
+                    hashed_password: row.try_get(2)?,
+                    user_data,
+                }))
+            }};
+        }
+        on_pool!(p, pool => read!(pool))
+    }
+
+    async fn session(&self, access_token: &str) -> Result<Option<Session>, BoxError> {
+        let p = &self.pool;
+        let sql = p.sql(&format!(
+            "SELECT {}, {}, expires FROM {} WHERE access_token = $1",
+            p.text("access_token"),
+            p.text("user_id"),
+            self.q("session")
+        ));
+        on_pool!(p, pool => {
+            let row = sqlx::query(&sql).bind(access_token).fetch_optional(pool).await?;
+            row.map(|row| Ok(Session { access_token: row.try_get(0)?, user_id: row.try_get(1)?, expires: row.try_get(2)? }))
+                .transpose()
+        })
+    }
+
+    async fn refresh_token_owner(&self, refresh_token: &str) -> Result<Option<String>, BoxError> {
+        let p = &self.pool;
+        let sql = p.sql(&format!(
+            "SELECT {} FROM {} WHERE refresh_token = $1",
+            p.text("user_id"),
+            self.q("refresh_token")
+        ));
+        on_pool!(p, pool => {
+            let row = sqlx::query(&sql).bind(refresh_token).fetch_optional(pool).await?;
+            row.map(|row| row.try_get::<String, _>(0).map_err(BoxError::from)).transpose()
+        })
+    }
+
+    async fn count(&self, record: Record) -> Result<u64, BoxError> {
+        let table = match record {
+            Record::User => "user",
+            Record::Session => "session",
+            Record::RefreshToken => "refresh_token",
+        };
+        let sql = format!("SELECT COUNT(*) FROM {}", self.q(table));
+        let count: i64 =
+            on_pool!(&self.pool, pool => sqlx::query(&sql).fetch_one(pool).await?.try_get(0)?);
+        Ok(u64::try_from(count)?)
+    }
+
+    async fn insert_user(&self, user: &User) -> Result<(), BoxError> {
+        let p = &self.pool;
+        let mut columns = vec![
+            "id".to_owned(),
+            "provider_id".to_owned(),
+            "hashed_password".to_owned(),
+        ];
+        let mut slots = vec!["$1".to_owned(), "$2".to_owned(), "$3".to_owned()];
+        let mut values = Vec::new();
+        for (key, value) in &user.user_data {
+            let field = USER_FIELDS
+                .iter()
+                .find(|field| field.name == key)
+                .ok_or_else(|| format!("the SQL user table has no column {key}"))?;
+            columns.push(self.q(key));
+            let n = columns.len();
+            slots.push(match (p.dialect(), field.kind) {
+                (Dialect::Postgres, FieldKind::Json) => format!("CAST(${n} AS JSONB)"),
+                _ => format!("${n}"),
+            });
+            values.push((field.kind, value.clone()));
+        }
+        let sql = p.sql(&format!(
+            "INSERT INTO {} ({}) VALUES ({})",
+            self.q("user"),
+            columns.join(", "),
+            slots.join(", ")
+        ));
+        on_pool!(p, pool => {
+            let mut query = sqlx::query(&sql).bind(&user.id).bind(&user.provider_id).bind(&user.hashed_password);
+            for (kind, value) in &values {
+                query = match (kind, value) {
+                    (_, Value::Null) => query.bind(None::<String>),
+                    (FieldKind::Json, json) => query.bind(json.to_string()),
+                    (FieldKind::Text, Value::String(text)) => query.bind(text.clone()),
+                    (FieldKind::Integer, Value::Number(n)) => query.bind(n.as_i64().ok_or("not an i64")?),
+                    (FieldKind::Real, Value::Number(n)) => query.bind(n.as_f64().ok_or("not an f64")?),
+                    (FieldKind::Boolean, Value::Bool(flag)) => query.bind(*flag),
+                    (kind, other) => return Err(format!("cannot store {other} in a {kind:?} column").into()),
+                };
+            }
+            query.execute(pool).await?;
+        });
+        Ok(())
+    }
+
+    async fn insert_session(&self, session: &Session) -> Result<(), BoxError> {
+        let sql = format!(
+            "INSERT INTO {} (access_token, user_id, expires) VALUES ($1, $2, $3)",
+            self.q("session")
+        );
+        self.insert_unchecked(
+            &sql,
+            &[&session.access_token, &session.user_id],
+            Some(session.expires),
+        )
+        .await
+    }
+
+    async fn insert_refresh_token(&self, token: &RefreshToken) -> Result<(), BoxError> {
+        let sql = format!(
+            "INSERT INTO {} (refresh_token, user_id) VALUES ($1, $2)",
+            self.q("refresh_token")
+        );
+        self.insert_unchecked(&sql, &[&token.refresh_token, &token.user_id], None)
+            .await
+    }
+
+    async fn insert_corrupt_session(
+        &self,
+        access_token: &str,
+        user_id: &str,
+    ) -> Result<(), BoxError> {
+        let session = self.q("session");
+        match self.pool.dialect() {
+            // An INTEGER-affinity column keeps text that does not look like a number.
+            Dialect::Sqlite => {
+                let sql = format!("INSERT INTO {session} (access_token, user_id, expires) VALUES ($1, $2, 'next tuesday')");
+                self.insert_unchecked(&sql, &[access_token, user_id], None)
+                    .await
+            }
+            // A VARBINARY user id that is not UTF-8.
+            Dialect::MySql => {
+                let sql = format!(
+                    "INSERT INTO {session} (access_token, user_id, expires) VALUES ($1, CONCAT($2, X'FF'), 4102444800000)"
+                );
+                self.insert_unchecked(&sql, &[access_token, user_id], None)
+                    .await
+            }
+            Dialect::Postgres => Err("a PostgreSQL session row always decodes".into()),
+        }
+    }
+}
