@@ -18,6 +18,7 @@
 
 mod clock;
 mod error;
+mod hashed;
 mod maintenance;
 mod observe;
 mod split;
@@ -27,6 +28,7 @@ pub mod validate;
 
 pub use clock::{is_live, Clock, ManualClock, SharedClock, SystemClock};
 pub use error::{AdapterError, BoxError, DbOp};
+pub use hashed::{is_token_digest, token_digest, HashedTokens};
 pub use maintenance::{Maintenance, StoreStats};
 pub use observe::observe;
 pub use split::Split;
