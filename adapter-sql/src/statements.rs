@@ -114,9 +114,19 @@ impl Statements {
         }
     }
 
+    /// The user's tokens, then the user, in one transaction. MySQL first locks
+    /// the user row, so a concurrent token insert waits on its foreign-key check
+    /// instead of deadlocking against the token deletes.
     pub fn delete_user_and_tokens(&self, user_id: &str) -> Vec<Stmt> {
         let arg = || vec![SqlValue::Text(user_id.into())];
-        vec![
+        let mut statements = Vec::with_capacity(4);
+        if self.dialect == Dialect::MySql {
+            statements.push(Stmt::fetch(
+                format!("SELECT id FROM {} WHERE id = ? FOR UPDATE", self.user),
+                arg(),
+            ));
+        }
+        statements.extend([
             Stmt::execute(
                 format!("DELETE FROM {} WHERE user_id = {}", self.session, self.p(1)),
                 arg(),
@@ -129,7 +139,8 @@ impl Statements {
                 format!("DELETE FROM {} WHERE id = {}", self.user, self.p(1)),
                 arg(),
             ),
-        ]
+        ]);
+        statements
     }
 
     pub fn session_by_token(&self, token: &str) -> Stmt {

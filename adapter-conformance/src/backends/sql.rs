@@ -272,11 +272,12 @@ impl Backend for SqlBackend {
     }
 
     fn capabilities(&self) -> Capabilities {
-        // A PostgreSQL bigint `expires` and text keys always decode: it cannot hold a corrupt session.
-        #[cfg(feature = "postgres")]
-        let corrupt_records = !matches!(self.target, Target::Postgres(_));
-        #[cfg(not(feature = "postgres"))]
-        let corrupt_records = true;
+        // PostgreSQL and MySQL rows always decode where the join can find them (a bigint
+        // `expires`, a user id that must match its user): only SQLite can hold a corrupt session.
+        #[cfg(feature = "sqlite")]
+        let corrupt_records = matches!(self.target, Target::Sqlite(_));
+        #[cfg(not(feature = "sqlite"))]
+        let corrupt_records = false;
         Capabilities {
             id_generation: true,
             free_clock: true,
@@ -609,15 +610,9 @@ impl Oracle for SqlOracle {
                 self.insert_unchecked(&sql, &[access_token, user_id], None)
                     .await
             }
-            // A VARBINARY user id that is not UTF-8.
-            Dialect::MySql => {
-                let sql = format!(
-                    "INSERT INTO {session} (access_token, user_id, expires) VALUES ($1, CONCAT($2, X'FF'), 4102444800000)"
-                );
-                self.insert_unchecked(&sql, &[access_token, user_id], None)
-                    .await
+            Dialect::Postgres | Dialect::MySql => {
+                Err("this engine cannot store a corrupt session".into())
             }
-            Dialect::Postgres => Err("a PostgreSQL session row always decodes".into()),
         }
     }
 }
