@@ -2,6 +2,7 @@
 //! a fresh database per test.
 #![allow(dead_code)]
 
+use std::io::Write;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use mongodb::options::ClientOptions;
@@ -17,7 +18,9 @@ pub fn url(test: &str) -> Option<String> {
                 !ci,
                 "MONGODB_URL is not set and CI=true: the mongo tests must run"
             );
-            eprintln!(
+            // Straight to the process's stderr: libtest captures `eprintln!`, and a skip must be loud.
+            let _ = writeln!(
+                std::io::stderr(),
                 "SKIPPED: adapter-mongo {test}: MONGODB_URL not set (scripts/services/mongo start)"
             );
             None
