@@ -77,13 +77,41 @@ pub struct UserField {
 
 /// The user-data fields of the suite's scenarios.
 pub const USER_FIELDS: &[UserField] = &[
-    UserField { name: "user_email", kind: FieldKind::Text, unique: true },
-    UserField { name: "username", kind: FieldKind::Text, unique: true },
-    UserField { name: "display_name", kind: FieldKind::Text, unique: false },
-    UserField { name: "login_count", kind: FieldKind::Integer, unique: false },
-    UserField { name: "score", kind: FieldKind::Real, unique: false },
-    UserField { name: "email_verified", kind: FieldKind::Boolean, unique: false },
-    UserField { name: "profile", kind: FieldKind::Json, unique: false },
+    UserField {
+        name: "user_email",
+        kind: FieldKind::Text,
+        unique: true,
+    },
+    UserField {
+        name: "username",
+        kind: FieldKind::Text,
+        unique: true,
+    },
+    UserField {
+        name: "display_name",
+        kind: FieldKind::Text,
+        unique: false,
+    },
+    UserField {
+        name: "login_count",
+        kind: FieldKind::Integer,
+        unique: false,
+    },
+    UserField {
+        name: "score",
+        kind: FieldKind::Real,
+        unique: false,
+    },
+    UserField {
+        name: "email_verified",
+        kind: FieldKind::Boolean,
+        unique: false,
+    },
+    UserField {
+        name: "profile",
+        kind: FieldKind::Json,
+        unique: false,
+    },
 ];
 
 /// What the suite hands a backend for one scenario.
@@ -172,7 +200,11 @@ pub trait Oracle: Send + Sync {
     async fn insert_refresh_token(&self, token: &RefreshToken) -> Result<(), BoxError>;
     /// Stores a session record under `access_token` for `user_id` that the
     /// adapter cannot decode (only with `corrupt_records`).
-    async fn insert_corrupt_session(&self, access_token: &str, user_id: &str) -> Result<(), BoxError> {
+    async fn insert_corrupt_session(
+        &self,
+        access_token: &str,
+        user_id: &str,
+    ) -> Result<(), BoxError> {
         let _ = (access_token, user_id);
         Err("this backend cannot store corrupt records".into())
     }

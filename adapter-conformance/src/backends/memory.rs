@@ -32,7 +32,9 @@ impl MemoryBackend {
         USER_FIELDS
             .iter()
             .filter(|field| field.unique)
-            .fold(builder, |builder, field| builder.unique_user_data(field.name))
+            .fold(builder, |builder, field| {
+                builder.unique_user_data(field.name)
+            })
             .build()
     }
 }
