@@ -1,14 +1,33 @@
-//! The conformance suite on Redis sessions composed with memory users through
-//! `Split`: on the node at `REDIS_URL`, then on the cluster whose masters are
-//! `REDIS_CLUSTER_URLS` (comma-separated; `scripts/services/redis-cluster`
-//! starts one). `cargo test -p adapter-conformance --features redis --test redis`.
+//! The conformance suite on Redis sessions composed through `Split` with a
+//! user store: on the node at `REDIS_URL` with users in memory, in SQLite, in
+//! MongoDB (`MONGODB_URL`) and in PostgreSQL (`POSTGRES_URL`) as far as this
+//! build has them; then on the cluster whose masters are `REDIS_CLUSTER_URLS`
+//! (comma-separated; `scripts/services/redis-cluster` starts one).
+//! `cargo test -p adapter-conformance --features redis --test redis`.
 
 use adapter_conformance::backends::redis::RedisBackend;
 use adapter_conformance::{require_env, run_main};
 
 fn main() {
     if let Some(url) = require_env("REDIS_URL", "redis") {
-        run_main(RedisBackend::single_node(url));
+        run_main(RedisBackend::single_node(url.clone()));
+        #[cfg(feature = "sqlite")]
+        run_main(
+            RedisBackend::single_node(url.clone())
+                .with_users(adapter_conformance::backends::sql::SqlBackend::sqlite()),
+        );
+        #[cfg(feature = "mongo")]
+        if let Some(mongo) = require_env("MONGODB_URL", "mongo") {
+            run_main(RedisBackend::single_node(url.clone()).with_users(
+                adapter_conformance::backends::mongo::MongoBackend::new(mongo),
+            ));
+        }
+        #[cfg(feature = "postgres")]
+        if let Some(postgres) = require_env("POSTGRES_URL", "postgres") {
+            run_main(RedisBackend::single_node(url.clone()).with_users(
+                adapter_conformance::backends::sql::SqlBackend::postgres(postgres),
+            ));
+        }
     }
     if let Some(urls) = require_env("REDIS_CLUSTER_URLS", "redis-cluster") {
         let nodes: Vec<String> = urls

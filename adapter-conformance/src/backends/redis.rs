@@ -1,13 +1,12 @@
 //! The suite's backend for [`adapter_redis::RedisSessionAdapter`]: sessions
 //! and refresh tokens in Redis (a single node or a cluster) under a fresh key
-//! prefix per scenario, users in a [`MemoryAdapter`], composed with
-//! [`Split`].
+//! prefix per scenario, users in any other backend (memory by default),
+//! composed with [`Split`].
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use adapter_core::{Adapter, BoxError, RefreshToken, Session, Split, User};
-use adapter_memory::MemoryAdapter;
 use adapter_redis::keys::KeyLayout;
 use adapter_redis::record::{
     decode_refresh_token, decode_session, encode_refresh_token, encode_session,
@@ -20,13 +19,14 @@ use redis::cluster_async::ClusterConnection;
 use redis::FromRedisValue;
 
 use crate::backend::{Backend, Capabilities, Fixture, Oracle, Record, ScenarioEnv};
-use crate::backends::memory::{MemoryBackend, MemoryOracle};
+use crate::backends::memory::MemoryBackend;
 
 /// How long the oracle keeps a session it seeds (expired ones included), so
 /// that scenarios can see records the server would otherwise drop at once.
 const SEEDED_SESSION_TTL_MS: i64 = 3_600_000;
 
-/// Runs the suite on `Split::new(MemoryAdapter, RedisSessionAdapter)`.
+/// Runs the suite on `Split::new(users, RedisSessionAdapter)`, with users in
+/// a memory adapter, or in any backend given to [`RedisBackend::with_users`].
 ///
 /// ```no_run
 /// use adapter_conformance::backends::redis::RedisBackend;
@@ -37,7 +37,9 @@ pub struct RedisBackend {
     name: String,
     urls: Vec<String>,
     cluster: bool,
-    users: Mutex<HashMap<String, MemoryAdapter>>,
+    user_backend: Arc<dyn Backend>,
+    /// The user side of each open scenario, by namespace.
+    user_fixtures: Mutex<HashMap<String, Fixture>>,
 }
 
 impl std::fmt::Debug for RedisBackend {
@@ -70,8 +72,17 @@ impl RedisBackend {
             name: name.into(),
             urls,
             cluster,
-            users: Mutex::new(HashMap::new()),
+            user_backend: Arc::new(MemoryBackend::new()),
+            user_fixtures: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// Users in `backend` (opened in the same namespace per scenario) instead
+    /// of memory: only its user methods are used, through [`Split`].
+    pub fn with_users(mut self, backend: impl Backend) -> Self {
+        self.name = format!("{}+users-{}", self.name, backend.name());
+        self.user_backend = Arc::new(backend);
+        self
     }
 
     async fn sessions(&self, env: &ScenarioEnv) -> Result<RedisSessionAdapter, BoxError> {
@@ -87,9 +98,9 @@ impl RedisBackend {
             .await?)
     }
 
-    fn users_of(&self, env: &ScenarioEnv) -> Result<MemoryAdapter, BoxError> {
-        let users = self.users.lock().map_err(|_| "user map poisoned")?;
-        users
+    fn user_fixture(&self, env: &ScenarioEnv) -> Result<Fixture, BoxError> {
+        let fixtures = self.user_fixtures.lock().map_err(|_| "user map poisoned")?;
+        fixtures
             .get(&env.namespace)
             .cloned()
             .ok_or_else(|| format!("no users opened for {}", env.namespace).into())
@@ -115,10 +126,11 @@ impl Backend for RedisBackend {
     }
 
     fn capabilities(&self) -> Capabilities {
+        let users = self.user_backend.capabilities();
         Capabilities {
-            id_generation: true,
+            id_generation: users.id_generation,
             free_clock: false,
-            schemaless_user_data: true,
+            schemaless_user_data: users.schemaless_user_data,
             persistent: true,
             corrupt_records: true,
             native_ttl: true,
@@ -126,19 +138,19 @@ impl Backend for RedisBackend {
     }
 
     async fn open(&self, env: &ScenarioEnv) -> Result<Fixture, BoxError> {
-        let users = MemoryBackend::adapter_for(env);
+        let users = self.user_backend.open(env).await?;
         let sessions = self.sessions(env).await?;
-        self.users
+        self.user_fixtures
             .lock()
             .map_err(|_| "user map poisoned")?
             .insert(env.namespace.clone(), users.clone());
         let oracle = RedisOracle {
-            users: MemoryOracle(users.raw()),
+            users: users.oracle.clone(),
             keys: sessions.keys().clone(),
             raw: self.raw().await?,
             node_urls: self.urls.clone(),
         };
-        let adapter: Arc<dyn Adapter> = Arc::new(Split::new(users, sessions));
+        let adapter: Arc<dyn Adapter> = Arc::new(Split::new(users.adapter, sessions));
         Ok(Fixture {
             adapter,
             oracle: Arc::new(oracle),
@@ -146,14 +158,19 @@ impl Backend for RedisBackend {
     }
 
     async fn reopen(&self, env: &ScenarioEnv) -> Result<Arc<dyn Adapter>, BoxError> {
-        let users = self.users_of(env)?;
+        let users = if self.user_backend.capabilities().persistent {
+            self.user_backend.reopen(env).await?
+        } else {
+            self.user_fixture(env)?.adapter
+        };
         Ok(Arc::new(Split::new(users, self.sessions(env).await?)))
     }
 
     async fn cleanup(&self, env: &ScenarioEnv) -> Result<(), BoxError> {
-        if let Ok(mut users) = self.users.lock() {
-            users.remove(&env.namespace);
+        if let Ok(mut fixtures) = self.user_fixtures.lock() {
+            fixtures.remove(&env.namespace);
         }
+        self.user_backend.cleanup(env).await?;
         let keys = KeyLayout::new(&env.namespace)?;
         for url in &self.urls {
             let mut node = redis::Client::open(url.as_str())?
@@ -211,10 +228,10 @@ async fn scan_node(
     }
 }
 
-/// Reads the raw Redis keys for sessions and refresh tokens, and the memory
-/// store for users.
+/// Reads the raw Redis keys for sessions and refresh tokens, and the user
+/// backend's oracle for users.
 struct RedisOracle {
-    users: MemoryOracle,
+    users: Arc<dyn Oracle>,
     keys: KeyLayout,
     raw: RawRedis,
     node_urls: Vec<String>,
