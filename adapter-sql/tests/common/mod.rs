@@ -1,0 +1,50 @@
+//! Shared helpers of the engine tests.
+#![allow(dead_code)]
+
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Arc;
+
+use adapter_core::{ManualClock, NewUser, Session, SharedClock};
+
+/// The URL in `var`, read at run time. Missing: with `CI=true` a failure, locally a loud skip.
+pub fn server_url(var: &str, backend: &str) -> Option<String> {
+    match std::env::var(var) {
+        Ok(url) if !url.trim().is_empty() => Some(url),
+        _ if std::env::var("CI").is_ok_and(|ci| ci == "true" || ci == "1") => {
+            panic!("{var} is not set and CI=true requires the {backend} tests to run")
+        }
+        _ => {
+            eprintln!("SKIPPED: {backend} engine test: {var} not set");
+            None
+        }
+    }
+}
+
+/// A name unique to this process and call: a database, schema or file.
+pub fn unique_name(prefix: &str) -> String {
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    format!(
+        "{prefix}_{}_{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::SeqCst)
+    )
+}
+
+/// A manual clock at 1 000 000 ms.
+pub fn clock() -> SharedClock {
+    Arc::new(ManualClock::new(1_000_000))
+}
+
+/// A user with a provider id.
+pub fn user(provider_id: &str) -> NewUser {
+    NewUser::new(provider_id)
+}
+
+/// A live session.
+pub fn session(token: &str, user_id: &str) -> Session {
+    Session {
+        access_token: token.into(),
+        user_id: user_id.into(),
+        expires: 2_000_000,
+    }
+}
