@@ -96,6 +96,33 @@ impl MongoAdapter {
         &self.database
     }
 
+    /// The users collection.
+    pub fn users_collection(&self) -> &Collection<Document> {
+        &self.users
+    }
+
+    /// The sessions collection.
+    pub fn sessions_collection(&self) -> &Collection<Document> {
+        &self.sessions
+    }
+
+    /// The refresh tokens collection.
+    pub fn refresh_tokens_collection(&self) -> &Collection<Document> {
+        &self.refresh_tokens
+    }
+
+    pub(crate) fn clock(&self) -> &SharedClock {
+        &self.clock
+    }
+
+    pub(crate) fn native_expiry(&self) -> bool {
+        self.native_expiry
+    }
+
+    pub(crate) fn user_unique_fields(&self) -> &UserUniqueIndexes {
+        &self.user_indexes
+    }
+
     fn fail(
         &self,
         op: DbOp,

@@ -39,6 +39,7 @@ mod config;
 mod documents;
 mod error;
 mod indexes;
+mod maintenance;
 
 pub use adapter::MongoAdapter;
 pub use config::{

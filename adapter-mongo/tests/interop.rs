@@ -8,8 +8,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use adapter_core::{
-    Adapter, ManualClock, NewUser, RefreshToken, Session, SessionAdapter, User, UserAdapter,
-    UserUpdate,
+    Adapter, Maintenance, ManualClock, NewUser, RefreshToken, Session, SessionAdapter, StoreStats,
+    User, UserAdapter, UserUpdate,
 };
 use adapter_mongo::MongoAdapter;
 use bson::{doc, Bson, Document};
@@ -482,4 +482,73 @@ async fn documents_written_have_the_fixture_fields_and_types() {
     .await;
     assert_eq!(shape(&token), shape(&token_fixture));
     env.database.drop().await.expect("drop");
+}
+
+#[tokio::test]
+async fn stats_and_bounded_purges_count_the_fixture_as_the_clock_sees_it() {
+    let Some(loaded) = loaded("maintenance").await else {
+        return;
+    };
+    let before = loaded.adapter.stats().await.expect("stats");
+    // At T: expires T+8h, T+8h, T and T+1 are live; T−1h and 1000 are expired.
+    assert_eq!(
+        before,
+        StoreStats {
+            users: 4,
+            live_sessions: 4,
+            expired_sessions: 2,
+            refresh_tokens: 4
+        }
+    );
+    assert_eq!(
+        loaded
+            .adapter
+            .purge_expired_sessions(1)
+            .await
+            .expect("purge"),
+        1
+    );
+    assert_eq!(
+        loaded
+            .adapter
+            .purge_expired_sessions(1)
+            .await
+            .expect("purge"),
+        1
+    );
+    assert_eq!(
+        loaded
+            .adapter
+            .purge_expired_sessions(1)
+            .await
+            .expect("purge"),
+        0
+    );
+    let after = loaded.adapter.stats().await.expect("stats");
+    assert_eq!((after.live_sessions, after.expired_sessions), (4, 0));
+
+    let steps = loaded
+        .adapter
+        .migrate()
+        .await
+        .expect("migrate on Mongoose's indexes");
+    assert!(
+        steps.iter().any(|line| line.contains("provider_id_1")),
+        "{steps:?}"
+    );
+    assert!(
+        steps.iter().any(|line| line.contains("`user_email`")),
+        "{steps:?}"
+    );
+    loaded.clock.set(fixture_time() + 1);
+    assert_eq!(
+        loaded
+            .adapter
+            .stats()
+            .await
+            .expect("stats")
+            .expired_sessions,
+        1,
+        "the session expiring at T lapses at T+1"
+    );
 }
