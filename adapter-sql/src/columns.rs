@@ -257,8 +257,7 @@ pub fn expires(cell: Cell) -> Result<i64, String> {
         // 2^63 is exactly representable; i64::MAX as f64 rounds up to it, so the bound is exclusive.
         Cell::Real(real)
             if real.fract() == 0.0
-                && real >= -9.223_372_036_854_776e18
-                && real < 9.223_372_036_854_776e18 =>
+                && (-9.223_372_036_854_776e18..9.223_372_036_854_776e18).contains(&real) =>
         {
             Ok(real as i64)
         }

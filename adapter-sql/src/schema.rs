@@ -117,7 +117,7 @@ pub enum Role {
 
 impl Role {
     /// The configured name of this table.
-    pub fn table<'a>(self, tables: &'a TableNames) -> &'a str {
+    pub fn table(self, tables: &TableNames) -> &str {
         match self {
             Role::User => tables.user(),
             Role::Session => tables.session(),

@@ -3,6 +3,8 @@
 //! written by hand with binary columns, case-folding columns refused,
 //! concurrent migrations, duplicate keys by name (C05).
 
+#![allow(clippy::unwrap_used)] // a test fails loudly on any unexpected error
+
 mod common;
 
 use adapter_core::{AdapterError, SessionAdapter, UserAdapter};

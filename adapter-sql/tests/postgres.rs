@@ -3,6 +3,8 @@
 //! the hand-written Lucia schema, a `timestamptz` expires (C08), a pool of two
 //! under duplicate sign-ups (C12), concurrent migrations, error mapping (C05).
 
+#![allow(clippy::unwrap_used)] // a test fails loudly on any unexpected error
+
 mod common;
 
 use std::str::FromStr;

@@ -2,6 +2,8 @@
 //! under pressure (C12), in-memory URLs, hand-written and mismatched schemas,
 //! concurrent migrations. No server needed.
 
+#![allow(clippy::unwrap_used)] // a test fails loudly on any unexpected error
+
 mod common;
 
 use std::path::PathBuf;
