@@ -36,12 +36,14 @@ impl SqlAdapter {
         SqlBuilder::new(pool)
     }
 
-    /// The connect options this adapter uses for `url`: foreign keys, WAL, a busy timeout.
+    /// The connect options this adapter uses for `url`: the file created when
+    /// missing, foreign keys, WAL, a busy timeout.
     pub fn sqlite_options(url: &str) -> Result<SqliteConnectOptions, AdapterError> {
         let options = SqliteConnectOptions::from_str(url).map_err(|err| {
             AdapterError::invalid_input("url", format!("not a SQLite URL: {err}"))
         })?;
         Ok(options
+            .create_if_missing(true)
             .foreign_keys(true)
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)

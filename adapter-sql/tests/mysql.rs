@@ -190,3 +190,35 @@ async fn two_concurrent_migrations_both_succeed() {
     b.unwrap();
     scratch.drop().await;
 }
+
+#[tokio::test]
+async fn user_columns_of_every_kind_round_trip() {
+    let Some(scratch) = Scratch::new().await else {
+        return;
+    };
+    let url = scratch.adapter_url().await;
+    let pool = SqlAdapter::mysql_pool(&url).await.unwrap();
+    sqlx::query(
+        "CREATE TABLE `user` (id VARBINARY(512) PRIMARY KEY, provider_id VARBINARY(512) UNIQUE NOT NULL, \
+         hashed_password VARBINARY(4096), n INT, r DOUBLE, b BOOLEAN, j JSON, t DATETIME(3), s TEXT)",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    let adapter = SqlAdapter::mysql(pool).migrate().await.unwrap();
+    let data = serde_json::json!({"n": -7, "r": 2.5, "b": true, "j": {"a": [1, "x", null]}, "t": "2024-05-01T12:00:00.123Z", "s": "Zoë 🦀"});
+    let mut new = user("email:a");
+    new.user_data = data.as_object().unwrap().clone();
+    adapter.set_user(Some("u1"), new).await.unwrap();
+    let stored = adapter.get_user_by_id("u1").await.unwrap().unwrap();
+    assert_eq!(serde_json::Value::Object(stored.user_data), data);
+    let mut too_big = adapter_core::UserUpdate::default();
+    too_big
+        .user_data
+        .insert("n".into(), serde_json::json!(i64::MAX));
+    assert_eq!(
+        adapter.update_user("u1", too_big).await.unwrap_err().code(),
+        "AUTH_INVALID_INPUT"
+    );
+    scratch.drop().await;
+}

@@ -316,3 +316,56 @@ async fn user_data_values_map_both_ways_and_refuse_what_a_column_cannot_hold() {
         );
     }
 }
+
+#[tokio::test]
+async fn custom_table_names_are_used_and_counted() {
+    let (url, _db) = db_url();
+    let pool = SqlAdapter::sqlite_pool(&url).await.unwrap();
+    let tables = adapter_sql::TableNames::new("app_user", "app_session", "app_refresh").unwrap();
+    let shared = std::sync::Arc::new(adapter_core::ManualClock::new(1_000_000));
+    let adapter = SqlAdapter::sqlite(pool.clone())
+        .tables(tables)
+        .clock(shared.clone())
+        .migrate()
+        .await
+        .unwrap();
+    adapter.set_user(Some("u1"), user("email:a")).await.unwrap();
+    adapter.set_session(&session("live", "u1")).await.unwrap();
+    adapter
+        .set_session(&adapter_core::Session {
+            expires: 10,
+            ..session("old", "u1")
+        })
+        .await
+        .unwrap();
+    adapter
+        .set_refresh_token(&adapter_core::RefreshToken {
+            refresh_token: "r".into(),
+            user_id: "u1".into(),
+        })
+        .await
+        .unwrap();
+    let stats = adapter.stats().await.unwrap();
+    assert_eq!(
+        (
+            stats.users,
+            stats.live_sessions,
+            stats.expired_sessions,
+            stats.refresh_tokens
+        ),
+        (1, 1, 1, 1)
+    );
+    assert_eq!(adapter.delete_expired_sessions().await.unwrap(), 1);
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM app_session")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(count, 1);
+    let missing: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM sqlite_master WHERE name IN ('user', 'session', 'refresh_token')",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(missing, 0, "no default-named table is made");
+}
