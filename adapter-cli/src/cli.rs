@@ -15,6 +15,11 @@ pub struct Cli {
     )]
     pub url: String,
 
+    /// Keep sessions and refresh tokens in this session store (redis://…),
+    /// users at --url, composed with Split.
+    #[arg(long, global = true, env = "SESSIONS_URL")]
+    pub sessions_url: Option<String>,
+
     /// Print machine-readable JSON instead of text.
     #[arg(long, global = true)]
     pub json: bool,

@@ -59,10 +59,24 @@ async fn run(cli: Cli) -> Result<(), Failure> {
     if !cli.json {
         eprintln!("store: {} ({})", redact_url(&cli.url), store.kind.name());
     }
+    let adapter = match &cli.sessions_url {
+        Some(sessions_url) => {
+            let sessions = adapters::connect_sessions(sessions_url)
+                .await
+                .map_err(|err| Failure::cannot_open("redis", err))?;
+            if !cli.json {
+                eprintln!("sessions: {}", redact_url(sessions_url));
+            }
+            let split: std::sync::Arc<dyn adapters::Adapter> =
+                std::sync::Arc::new(adapters::Split::new(store.adapter.clone(), sessions));
+            split
+        }
+        None => store.adapter.clone(),
+    };
     match cli.command {
         Command::Demo => {
             let mut steps = Steps::new(cli.json);
-            commands::demo::run(store.adapter.clone(), &mut steps)
+            commands::demo::run(adapter, &mut steps)
                 .await
                 .map_err(|err| Failure::new(ExitCode::StoreFailed, err.to_string()))?;
             if cli.json {

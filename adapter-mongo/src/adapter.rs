@@ -66,6 +66,12 @@ impl MongoAdapter {
             .await
     }
 
+    /// The database `url` names (else `test`), on a client with the default
+    /// timeouts: for a builder that needs more than [`MongoAdapter::connect`].
+    pub async fn connect_database(url: &str) -> Result<Database, AdapterError> {
+        config::database_from_url(url).await
+    }
+
     /// A builder over an existing database.
     pub fn builder(database: Database) -> MongoAdapterBuilder {
         MongoAdapterBuilder::new(database)

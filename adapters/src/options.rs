@@ -136,6 +136,16 @@ fn take_option(options: &mut Options, name: &str, value: &str) -> Result<bool, C
     Ok(true)
 }
 
+/// `url` with more query parameters for the driver.
+#[cfg_attr(not(feature = "mongo"), allow(dead_code))]
+pub(crate) fn with_driver_params(url: &str, params: &[String]) -> String {
+    if params.is_empty() {
+        return url.to_owned();
+    }
+    let separator = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{separator}{}", params.join("&"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,21 +8,35 @@ use crate::failure::{ExitCode, Failure};
 /// The suite's backend for `url`: every scenario gets its own namespace on
 /// that server (a database, schema, file or key prefix) and removes it after.
 fn backend_for(kind: BackendKind, url: &str) -> Result<Box<dyn Backend>, Failure> {
+    use adapter_conformance::backends;
     let _ = url;
-    match kind {
+    Ok(match kind {
         #[cfg(feature = "memory")]
-        BackendKind::Memory => Ok(Box::new(
-            adapter_conformance::backends::memory::MemoryBackend::new(),
-        )),
-        other => Err(Failure::new(
-            ExitCode::Unavailable,
-            format!(
+        BackendKind::Memory => Box::new(backends::memory::MemoryBackend::new()),
+        #[cfg(feature = "mongo")]
+        BackendKind::Mongo => Box::new(backends::mongo::MongoBackend::new(url)),
+        #[cfg(feature = "redis")]
+        BackendKind::Redis => {
+            let nodes: Vec<&str> = url
+                .split(',')
+                .map(str::trim)
+                .filter(|node| !node.is_empty())
+                .collect();
+            if nodes.len() > 1 {
+                Box::new(backends::redis::RedisBackend::cluster(nodes))
+            } else {
+                Box::new(backends::redis::RedisBackend::single_node(url))
+            }
+        }
+        other => {
+            let message = format!(
                 "`adapter check` does not support {} in this build",
                 other.name()
-            ),
-        )
-        .hint(format!("build with `--features {}`", other.name()))),
-    }
+            );
+            return Err(Failure::new(ExitCode::Unavailable, message)
+                .hint(format!("build with `--features {}`", other.name())));
+        }
+    })
 }
 
 /// Runs the suite and prints cucumber's report; fails if any scenario failed.
