@@ -26,6 +26,7 @@ mod adapter;
 pub mod columns;
 mod config;
 mod connect;
+mod dialect;
 mod engine;
 pub mod error;
 #[cfg(feature = "mysql")]
