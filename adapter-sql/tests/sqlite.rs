@@ -116,6 +116,24 @@ async fn expires_written_as_real_or_text_reads_back_and_anything_else_is_corrupt
         .collect();
     listed.sort();
     assert_eq!(listed, ["real", "text"]);
+    // Purging reads the same encodings and leaves undecodable rows alone.
+    for (token, expires) in [
+        ("old_real", "5.0"),
+        ("old_text", "'5'"),
+        ("old_word", "'5 days'"),
+    ] {
+        sqlx::query(&format!("INSERT INTO session (access_token, user_id, expires) VALUES ('{token}', 'u1', {expires})"))
+            .execute(&pool)
+            .await
+            .unwrap();
+    }
+    assert_eq!(adapter.delete_expired_sessions().await.unwrap(), 2);
+    let left: Vec<String> =
+        sqlx::query_scalar("SELECT access_token FROM session WHERE access_token LIKE 'old%'")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    assert_eq!(left, ["old_word"]);
 }
 
 #[tokio::test]
