@@ -30,6 +30,15 @@ pub struct Capabilities {
     /// `native_ttl`: the server removes expired sessions itself (scenarios
     /// with this tag wait for real time and are also tagged `@slow`).
     pub native_ttl: bool,
+    /// `hashed_tokens`: the adapter stores SHA-256 digests of access and
+    /// refresh tokens instead of the tokens (tokens-at-rest mode, see
+    /// [`crate::backends::hashed::Hashed`]). The oracle then looks records up
+    /// by token and returns them as stored (their token field holds the
+    /// digest), and session listings carry digests, so the steps compare
+    /// listed and stored tokens with [`adapter_core::token_digest`] of the
+    /// expected ones. Scenarios tagged `@requires.hashed_tokens` run only in
+    /// this mode; those tagged `@requires.plain_tokens` only outside it.
+    pub hashed_tokens: bool,
 }
 
 impl Capabilities {
@@ -42,6 +51,8 @@ impl Capabilities {
             "persistent" => self.persistent,
             "corrupt_records" => self.corrupt_records,
             "native_ttl" => self.native_ttl,
+            "hashed_tokens" => self.hashed_tokens,
+            "plain_tokens" => !self.hashed_tokens,
             _ => false,
         }
     }

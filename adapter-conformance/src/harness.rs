@@ -41,6 +41,20 @@ pub fn run_main(backend: impl Backend) {
     }
 }
 
+/// Runs the whole suite twice from a test's `main`, as [`run_main`] does:
+/// first on the backend `make` gives, then on another in tokens-at-rest mode
+/// ([`Hashed`](crate::backends::hashed::Hashed)). Exits with status 1 as soon
+/// as one run fails.
+///
+/// ```no_run
+/// use adapter_conformance::backends::memory::MemoryBackend;
+/// adapter_conformance::run_main_plain_and_hashed(MemoryBackend::new);
+/// ```
+pub fn run_main_plain_and_hashed<B: Backend>(make: impl Fn() -> B) {
+    run_main(make());
+    run_main(crate::backends::hashed::Hashed::new(make()));
+}
+
 /// The tag expression from `--tags <expr>`, `--tags=<expr>`, `-t <expr>`, or
 /// else from `CUCUMBER_FILTER_TAGS`. Other arguments (libtest flags that
 /// `cargo test` may pass) are ignored with a note.

@@ -56,6 +56,6 @@ mod world;
 
 pub use adapter_core::BoxError;
 pub use backend::*;
-pub use harness::{require_env, run_main};
+pub use harness::{require_env, run_main, run_main_plain_and_hashed};
 pub use report::Report;
 pub use suite::Suite;

@@ -54,6 +54,7 @@ struct Attached {
     env: ScenarioEnv,
     adapter: Arc<dyn Adapter>,
     oracle: Arc<dyn Oracle>,
+    hashed_tokens: bool,
 }
 
 impl World {
@@ -65,6 +66,7 @@ impl World {
         fixture: crate::Fixture,
     ) {
         self.attached = Some(Attached {
+            hashed_tokens: backend.capabilities().hashed_tokens,
             backend,
             env,
             adapter: fixture.adapter,
@@ -87,6 +89,29 @@ impl World {
     /// Raw access to the stored records.
     pub(crate) fn oracle(&self) -> Arc<dyn Oracle> {
         Arc::clone(&self.attached().oracle)
+    }
+
+    /// Whether the adapter stores token digests (the `hashed_tokens` capability).
+    pub(crate) fn hashed_tokens(&self) -> bool {
+        self.attached().hashed_tokens
+    }
+
+    /// What the store holds for `token`, and what a listing gives back: its
+    /// digest in tokens-at-rest mode, else the token itself.
+    pub(crate) fn stored_token(&self, token: &str) -> String {
+        if self.hashed_tokens() {
+            adapter_core::token_digest(token)
+        } else {
+            token.to_owned()
+        }
+    }
+
+    /// `session` as the store holds it and a listing returns it.
+    pub(crate) fn stored_session(&self, session: &Session) -> Session {
+        Session {
+            access_token: self.stored_token(&session.access_token),
+            ..session.clone()
+        }
     }
 
     /// The scenario's environment (namespace, clock).

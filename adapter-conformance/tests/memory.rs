@@ -1,6 +1,8 @@
-//! The conformance suite on the memory backend:
-//! `cargo test -p adapter-conformance --test memory [-- --tags '@users']`.
+//! The conformance suite on the memory backend, plain then in tokens-at-rest
+//! mode: `cargo test -p adapter-conformance --test memory [-- --tags '@users']`.
 
 fn main() {
-    adapter_conformance::run_main(adapter_conformance::backends::memory::MemoryBackend::new());
+    adapter_conformance::run_main_plain_and_hashed(
+        adapter_conformance::backends::memory::MemoryBackend::new,
+    );
 }

@@ -53,6 +53,7 @@ impl Backend for MemoryBackend {
             persistent: false,
             corrupt_records: false,
             native_ttl: false,
+            hashed_tokens: false,
         }
     }
 

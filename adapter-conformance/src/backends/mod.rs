@@ -1,5 +1,6 @@
 //! Ready [`Backend`](crate::Backend)s for this workspace's adapters, one per Cargo feature.
 
+pub mod hashed;
 #[cfg(feature = "memory")]
 pub mod memory;
 #[cfg(feature = "mongo")]

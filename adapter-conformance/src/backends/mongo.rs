@@ -99,6 +99,7 @@ impl Backend for MongoBackend {
             persistent: true,
             corrupt_records: true,
             native_ttl: false,
+            hashed_tokens: false,
         }
     }
 

@@ -134,6 +134,7 @@ impl Backend for RedisBackend {
             persistent: true,
             corrupt_records: true,
             native_ttl: true,
+            hashed_tokens: false,
         }
     }
 

@@ -285,6 +285,7 @@ impl Backend for SqlBackend {
             persistent: true,
             corrupt_records,
             native_ttl: false,
+            hashed_tokens: false,
         }
     }
 

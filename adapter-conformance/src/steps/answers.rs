@@ -215,7 +215,7 @@ step!(sessions, |world, ctx| {
     let tokens = Args::of(&ctx).list(0);
     let expected: Vec<Session> = tokens
         .iter()
-        .map(|token| remembered(world, token))
+        .map(|token| world.stored_session(&remembered(world, token)))
         .collect();
     match answer(world) {
         Answer::Sessions(actual) => assert_same_sessions(actual, &expected),
@@ -223,7 +223,8 @@ step!(sessions, |world, ctx| {
     }
 });
 
-/// Asserts two lists hold the same sessions, in any order, without duplicates.
+/// Asserts two lists hold the same sessions, in any order, without duplicates
+/// (`expected` in the form a listing gives: see [`World::stored_session`]).
 pub(crate) fn assert_same_sessions(actual: &[Session], expected: &[Session]) {
     let key = |s: &Session| (s.access_token.clone(), s.user_id.clone(), s.expires);
     let actual_set: BTreeSet<_> = actual.iter().map(key).collect();

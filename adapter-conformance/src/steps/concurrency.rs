@@ -27,6 +27,15 @@ pub(crate) fn register(steps: &mut Steps) {
         store_same_session,
     );
     steps.add(
+        r"(\d+) tasks store refresh token {t} of user {t} at once",
+        store_same_refresh_token,
+    );
+    steps.add(r"(\d+) tasks delete user {t} at once", delete_same_user);
+    steps.add(
+        r"the winner reads back with provider id {t}",
+        winner_reads_back,
+    );
+    steps.add(
         r"(\d+) tasks delete session {t} at once",
         delete_same_session,
     );
@@ -53,6 +62,10 @@ pub(crate) fn register(steps: &mut Steps) {
     steps.add(
         r"no token of those deleted users resolves",
         no_orphan_resolves,
+    );
+    steps.add(
+        r"no token of those deleted users is stored",
+        no_orphan_stored,
     );
 }
 
@@ -297,6 +310,77 @@ step!(no_orphan_resolves, |world, ctx| {
         assert!(
             matches!(&listed, Ok(list) if list.is_empty()),
             "{user_id}: sessions listed: {listed:?}"
+        );
+    }
+});
+
+step!(store_same_refresh_token, |world, ctx| {
+    let args = Args::of(&ctx);
+    let adapter = world.adapter();
+    let token = RefreshToken {
+        refresh_token: args.text(1),
+        user_id: args.text(2),
+    };
+    world.outcomes = at_once(args.count(0), |_| {
+        let (adapter, token) = (adapter.clone(), token.clone());
+        async move {
+            adapter
+                .set_refresh_token(&token)
+                .await
+                .map(|()| Answer::Unit)
+        }
+    })
+    .await;
+});
+
+step!(delete_same_user, |world, ctx| {
+    let args = Args::of(&ctx);
+    let (adapter, id) = (world.adapter(), args.text(1));
+    world.outcomes = at_once(args.count(0), |_| {
+        let (adapter, id) = (adapter.clone(), id.clone());
+        async move { adapter.delete_user(&id).await.map(Answer::Count) }
+    })
+    .await;
+});
+
+step!(winner_reads_back, |world, ctx| {
+    let provider_id = Args::of(&ctx).text(0);
+    let winners: Vec<&String> = world
+        .outcomes
+        .iter()
+        .filter_map(|outcome| match outcome {
+            Ok(Answer::Id(id)) => Some(id),
+            _ => None,
+        })
+        .collect();
+    let [winner] = winners.as_slice() else {
+        panic!("expected one winner, got {winners:?}")
+    };
+    let found = world.adapter().get_user_by_provider_id(&provider_id).await;
+    assert!(
+        matches!(&found, Ok(Some(user)) if user.id == **winner && user.provider_id == provider_id),
+        "the user with provider id {provider_id:?} is not the winner {winner:?}: {found:?}"
+    );
+});
+
+step!(no_orphan_stored, |world, ctx| {
+    assert!(!world.raced.is_empty(), "no race was run");
+    let oracle = world.oracle();
+    for (user_id, access, refresh) in &world.raced {
+        let user = oracle.user(user_id).await;
+        assert!(
+            matches!(user, Ok(None)),
+            "oracle: {user_id}: user still stored: {user:?}"
+        );
+        let session = oracle.session(access).await;
+        assert!(
+            matches!(session, Ok(None)),
+            "oracle: {user_id}: its session is still stored: {session:?}"
+        );
+        let owner = oracle.refresh_token_owner(refresh).await;
+        assert!(
+            matches!(owner, Ok(None)),
+            "oracle: {user_id}: its refresh token is still stored: {owner:?}"
         );
     }
 });

@@ -177,7 +177,7 @@ step!(session_not_stored, |world, ctx| {
 step!(stored_session_unchanged, |world, ctx| {
     let expected = remembered(world, &Args::of(&ctx).text(0));
     match world.oracle().session(&expected.access_token).await {
-        Ok(Some(session)) => assert_eq!(session, expected),
+        Ok(Some(session)) => assert_eq!(session, world.stored_session(&expected)),
         other => panic!("oracle: session {:?}: {other:?}", expected.access_token),
     }
 });
@@ -208,7 +208,7 @@ step!(user_has_sessions, |world, ctx| {
     let expected: Vec<_> = args
         .list(1)
         .iter()
-        .map(|token| remembered(world, token))
+        .map(|token| world.stored_session(&remembered(world, token)))
         .collect();
     match world.adapter().get_sessions_by_user_id(&args.text(0)).await {
         Ok(actual) => assert_same_sessions(&actual, &expected),
