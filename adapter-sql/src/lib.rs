@@ -29,6 +29,7 @@ mod connect;
 mod dialect;
 mod engine;
 pub mod error;
+mod maintenance;
 #[cfg(feature = "mysql")]
 mod mysql;
 mod operations;

@@ -230,6 +230,26 @@ impl Statements {
         )
     }
 
+    /// At most `limit` of the sessions [`Self::delete_expired`] would remove, in one statement.
+    pub fn delete_expired_batch(&self, now: i64, limit: i64) -> Stmt {
+        let sql = match self.dialect {
+            Dialect::Sqlite => format!(
+                "DELETE FROM {0} WHERE rowid IN (SELECT rowid FROM {0} WHERE \
+                 (typeof(expires) IN ('integer', 'real') AND expires < ?1) \
+                 OR (typeof(expires) = 'text' AND CAST(CAST(expires AS INTEGER) AS TEXT) = expires \
+                 AND CAST(expires AS INTEGER) < ?1) LIMIT ?2)",
+                self.session
+            ),
+            Dialect::Postgres => format!(
+                "DELETE FROM {0} WHERE access_token IN \
+                 (SELECT access_token FROM {0} WHERE expires < $1 LIMIT $2)",
+                self.session
+            ),
+            Dialect::MySql => format!("DELETE FROM {} WHERE expires < ? LIMIT ?", self.session),
+        };
+        Stmt::execute(sql, vec![SqlValue::Integer(now), SqlValue::Integer(limit)])
+    }
+
     pub fn refresh_token_owner(&self, token: &str) -> Stmt {
         Stmt::fetch(
             format!(

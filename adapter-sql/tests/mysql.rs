@@ -222,3 +222,20 @@ async fn user_columns_of_every_kind_round_trip() {
     );
     scratch.drop().await;
 }
+
+#[tokio::test]
+async fn expired_sessions_are_purged_in_bounded_batches() {
+    let Some(scratch) = Scratch::new().await else {
+        return;
+    };
+    let pool = SqlAdapter::mysql_pool(&scratch.adapter_url().await)
+        .await
+        .unwrap();
+    let adapter = SqlAdapter::mysql(pool)
+        .clock(clock())
+        .migrate()
+        .await
+        .unwrap();
+    common::purges_expired_sessions_in_bounded_batches(&adapter).await;
+    scratch.drop().await;
+}

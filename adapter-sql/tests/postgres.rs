@@ -269,3 +269,17 @@ async fn not_null_and_check_failures_are_not_duplicates() {
     );
     scratch.drop().await;
 }
+
+#[tokio::test]
+async fn expired_sessions_are_purged_in_bounded_batches() {
+    let Some(scratch) = Scratch::new().await else {
+        return;
+    };
+    let adapter = SqlAdapter::postgres(scratch.pool(2).await)
+        .clock(clock())
+        .migrate()
+        .await
+        .unwrap();
+    common::purges_expired_sessions_in_bounded_batches(&adapter).await;
+    scratch.drop().await;
+}

@@ -387,3 +387,9 @@ async fn custom_table_names_are_used_and_counted() {
     .unwrap();
     assert_eq!(missing, 0, "no default-named table is made");
 }
+
+#[tokio::test]
+async fn expired_sessions_are_purged_in_bounded_batches() {
+    let (adapter, _pool, _path) = fresh().await;
+    common::purges_expired_sessions_in_bounded_batches(&adapter).await;
+}

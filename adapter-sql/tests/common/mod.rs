@@ -48,3 +48,38 @@ pub fn session(token: &str, user_id: &str) -> Session {
         expires: 2_000_000,
     }
 }
+
+/// Five expired and two live sessions are purged in batches of at most two,
+/// and the counts before and after are what the clock says.
+pub async fn purges_expired_sessions_in_bounded_batches(adapter: &adapter_sql::SqlAdapter) {
+    use adapter_core::{Maintenance, SessionAdapter, StoreStats, UserAdapter};
+
+    let owner = adapter
+        .set_user(Some("purge_owner"), user("email:purge@example.com"))
+        .await
+        .expect("user");
+    for n in 0..7 {
+        let mut stored = session(&format!("purge_{n}"), &owner);
+        if n < 5 {
+            stored.expires = 500_000;
+        }
+        adapter.set_session(&stored).await.expect("session");
+    }
+    let expected = StoreStats {
+        users: 1,
+        live_sessions: 2,
+        expired_sessions: 5,
+        refresh_tokens: 0,
+    };
+    assert_eq!(Maintenance::stats(adapter).await.expect("stats"), expected);
+    let batches: Vec<u64> = {
+        let mut batches = Vec::new();
+        for _ in 0..4 {
+            batches.push(adapter.purge_expired_sessions(2).await.expect("purge"));
+        }
+        batches
+    };
+    assert_eq!(batches, vec![2, 2, 1, 0]);
+    let after = Maintenance::stats(adapter).await.expect("stats");
+    assert_eq!((after.live_sessions, after.expired_sessions), (2, 0));
+}
