@@ -6,6 +6,7 @@ mod answers;
 mod args;
 mod calls;
 mod concurrency;
+mod hostile;
 mod setup;
 mod state;
 
@@ -40,6 +41,7 @@ pub(crate) fn collection() -> Collection<World> {
     answers::register(&mut steps);
     state::register(&mut steps);
     concurrency::register(&mut steps);
+    hostile::register(&mut steps);
     steps.0
 }
 
