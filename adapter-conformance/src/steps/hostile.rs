@@ -4,9 +4,7 @@
 //! oracle: accepted and read back byte for byte, or `InvalidInput` with
 //! nothing stored or changed.
 
-use adapter_core::{
-    Adapter, AdapterError, NewUser, RefreshToken, Session, UserData, UserUpdate,
-};
+use adapter_core::{Adapter, AdapterError, NewUser, RefreshToken, Session, UserData, UserUpdate};
 use serde_json::Value;
 
 use super::answers::assert_same_sessions;
@@ -57,7 +55,11 @@ async fn bystander_untouched(world: &World, extra: u64) {
         "bystander session: {session:?}"
     );
     let owner = adapter.get_user_id_by_refresh_token(refresh).await;
-    assert_eq!(owner.ok().flatten().as_deref(), Some(id), "bystander refresh token");
+    assert_eq!(
+        owner.ok().flatten().as_deref(),
+        Some(id),
+        "bystander refresh token"
+    );
     for record in [Record::User, Record::Session, Record::RefreshToken] {
         let count = world.oracle().count(record).await;
         assert!(
@@ -68,7 +70,11 @@ async fn bystander_untouched(world: &World, extra: u64) {
     }
 }
 
-fn assert_invalid(what: &str, field: Option<&str>, outcome: Result<impl std::fmt::Debug, AdapterError>) {
+fn assert_invalid(
+    what: &str,
+    field: Option<&str>,
+    outcome: Result<impl std::fmt::Debug, AdapterError>,
+) {
     match outcome {
         Err(AdapterError::InvalidInput { field: actual, .. }) => {
             if let Some(field) = field {
@@ -84,16 +90,25 @@ step!(key_accepted, |world, ctx| {
     let adapter = world.adapter();
     let oracle = world.oracle();
 
-    let id = adapter.set_user(Some(&value), NewUser::new(value.clone())).await;
+    let id = adapter
+        .set_user(Some(&value), NewUser::new(value.clone()))
+        .await;
     assert_eq!(id.as_deref().ok(), Some(value.as_str()), "set_user: {id:?}");
     for (how, user) in [
         ("by id", adapter.get_user_by_id(&value).await),
-        ("by provider id", adapter.get_user_by_provider_id(&value).await),
+        (
+            "by provider id",
+            adapter.get_user_by_provider_id(&value).await,
+        ),
     ] {
         let user = user.unwrap_or_else(|err| panic!("get user {how}: {err}"));
         let user = user.unwrap_or_else(|| panic!("get user {how}: not found"));
         assert_eq!(user.id.as_bytes(), value.as_bytes(), "id read {how}");
-        assert_eq!(user.provider_id.as_bytes(), value.as_bytes(), "provider id read {how}");
+        assert_eq!(
+            user.provider_id.as_bytes(),
+            value.as_bytes(),
+            "provider id read {how}"
+        );
     }
     match oracle.user(&value).await {
         Ok(Some(user)) => assert_eq!(user.provider_id, value, "oracle: provider id"),
@@ -108,7 +123,10 @@ step!(key_accepted, |world, ctx| {
     let stored = adapter.set_session(&session).await;
     assert!(stored.is_ok(), "set_session: {stored:?}");
     let read = adapter.get_session_by_access_token(&value).await;
-    assert!(matches!(&read, Ok(Some(read)) if *read == session), "get_session: {read:?}");
+    assert!(
+        matches!(&read, Ok(Some(read)) if *read == session),
+        "get_session: {read:?}"
+    );
     match adapter.get_sessions_by_user_id(&value).await {
         Ok(listed) => assert_same_sessions(&listed, &[world.stored_session(&session)]),
         Err(err) => panic!("get_sessions_by_user_id: {err}"),
@@ -130,14 +148,28 @@ step!(key_accepted, |world, ctx| {
     let stored = adapter.set_refresh_token(&token).await;
     assert!(stored.is_ok(), "set_refresh_token: {stored:?}");
     let owner = adapter.get_user_id_by_refresh_token(&value).await;
-    assert_eq!(owner.ok().flatten(), Some(value.clone()), "refresh token owner");
+    assert_eq!(
+        owner.ok().flatten(),
+        Some(value.clone()),
+        "refresh token owner"
+    );
     let owner = oracle.refresh_token_owner(&value).await;
-    assert_eq!(owner.ok().flatten(), Some(value.clone()), "oracle: refresh token owner");
+    assert_eq!(
+        owner.ok().flatten(),
+        Some(value.clone()),
+        "oracle: refresh token owner"
+    );
     bystander_untouched(world, 1).await;
 
     let consumed = adapter.consume_refresh_token(&value).await;
-    assert_eq!(consumed.ok().flatten(), Some(value.clone()), "consume_refresh_token");
-    let removed = adapter.delete_session_by_access_token(&[value.as_str()]).await;
+    assert_eq!(
+        consumed.ok().flatten(),
+        Some(value.clone()),
+        "consume_refresh_token"
+    );
+    let removed = adapter
+        .delete_session_by_access_token(&[value.as_str()])
+        .await;
     assert_eq!(removed.ok(), Some(1), "delete_session_by_access_token");
     let removed = adapter.delete_user(&value).await;
     assert_eq!(removed.ok(), Some(1), "delete_user");
@@ -160,31 +192,109 @@ async fn refused_everywhere(adapter: &dyn Adapter, bad: &str, now: i64) {
     let provider_id = Some("provider_id");
     let access_field = Some("access_token");
     let refresh_field = Some("refresh_token");
-    assert_invalid("set_user id", user_id, adapter.set_user(Some(bad), NewUser::new("email:bob@example.com")).await);
-    assert_invalid("set_user provider id", provider_id, adapter.set_user(Some("u2"), NewUser::new(bad)).await);
+    assert_invalid(
+        "set_user id",
+        user_id,
+        adapter
+            .set_user(Some(bad), NewUser::new("email:bob@example.com"))
+            .await,
+    );
+    assert_invalid(
+        "set_user provider id",
+        provider_id,
+        adapter.set_user(Some("u2"), NewUser::new(bad)).await,
+    );
     let update = UserUpdate {
         provider_id: Some(bad.into()),
         ..UserUpdate::default()
     };
-    assert_invalid("update_user provider id", provider_id, adapter.update_user(id, update).await);
-    assert_invalid("update_user id", user_id, adapter.update_user(bad, UserUpdate::default()).await);
-    assert_invalid("set_session token", access_field, adapter.set_session(&session(bad, id)).await);
-    assert_invalid("set_session user", user_id, adapter.set_session(&session("at2", bad)).await);
-    assert_invalid("set_refresh_token token", refresh_field, adapter.set_refresh_token(&token(bad, id)).await);
-    assert_invalid("set_refresh_token user", user_id, adapter.set_refresh_token(&token("rt2", bad)).await);
+    assert_invalid(
+        "update_user provider id",
+        provider_id,
+        adapter.update_user(id, update).await,
+    );
+    assert_invalid(
+        "update_user id",
+        user_id,
+        adapter.update_user(bad, UserUpdate::default()).await,
+    );
+    assert_invalid(
+        "set_session token",
+        access_field,
+        adapter.set_session(&session(bad, id)).await,
+    );
+    assert_invalid(
+        "set_session user",
+        user_id,
+        adapter.set_session(&session("at2", bad)).await,
+    );
+    assert_invalid(
+        "set_refresh_token token",
+        refresh_field,
+        adapter.set_refresh_token(&token(bad, id)).await,
+    );
+    assert_invalid(
+        "set_refresh_token user",
+        user_id,
+        adapter.set_refresh_token(&token("rt2", bad)).await,
+    );
     assert_invalid("get_user_by_id", None, adapter.get_user_by_id(bad).await);
-    assert_invalid("get_user_by_provider_id", None, adapter.get_user_by_provider_id(bad).await);
-    assert_invalid("get_session_by_access_token", None, adapter.get_session_by_access_token(bad).await);
-    assert_invalid("get_sessions_by_user_id", None, adapter.get_sessions_by_user_id(bad).await);
-    assert_invalid("get_session_and_user", None, adapter.get_session_and_user(bad).await);
-    assert_invalid("get_user_by_access_token", None, adapter.get_user_by_access_token(bad).await);
-    assert_invalid("get_user_id_by_refresh_token", None, adapter.get_user_id_by_refresh_token(bad).await);
-    assert_invalid("consume_refresh_token", None, adapter.consume_refresh_token(bad).await);
-    assert_invalid("delete_session_by_access_token", None, adapter.delete_session_by_access_token(&[access, bad]).await);
-    assert_invalid("delete_refresh_token", None, adapter.delete_refresh_token(&[refresh, bad]).await);
+    assert_invalid(
+        "get_user_by_provider_id",
+        None,
+        adapter.get_user_by_provider_id(bad).await,
+    );
+    assert_invalid(
+        "get_session_by_access_token",
+        None,
+        adapter.get_session_by_access_token(bad).await,
+    );
+    assert_invalid(
+        "get_sessions_by_user_id",
+        None,
+        adapter.get_sessions_by_user_id(bad).await,
+    );
+    assert_invalid(
+        "get_session_and_user",
+        None,
+        adapter.get_session_and_user(bad).await,
+    );
+    assert_invalid(
+        "get_user_by_access_token",
+        None,
+        adapter.get_user_by_access_token(bad).await,
+    );
+    assert_invalid(
+        "get_user_id_by_refresh_token",
+        None,
+        adapter.get_user_id_by_refresh_token(bad).await,
+    );
+    assert_invalid(
+        "consume_refresh_token",
+        None,
+        adapter.consume_refresh_token(bad).await,
+    );
+    assert_invalid(
+        "delete_session_by_access_token",
+        None,
+        adapter.delete_session_by_access_token(&[access, bad]).await,
+    );
+    assert_invalid(
+        "delete_refresh_token",
+        None,
+        adapter.delete_refresh_token(&[refresh, bad]).await,
+    );
     assert_invalid("delete_user", None, adapter.delete_user(bad).await);
-    assert_invalid("delete_sessions_by_user_id", None, adapter.delete_sessions_by_user_id(bad).await);
-    assert_invalid("delete_refresh_tokens_by_user_id", None, adapter.delete_refresh_tokens_by_user_id(bad).await);
+    assert_invalid(
+        "delete_sessions_by_user_id",
+        None,
+        adapter.delete_sessions_by_user_id(bad).await,
+    );
+    assert_invalid(
+        "delete_refresh_tokens_by_user_id",
+        None,
+        adapter.delete_refresh_tokens_by_user_id(bad).await,
+    );
 }
 
 step!(key_refused, |world, ctx| {
@@ -258,12 +368,18 @@ step!(data_key_refused, |world, ctx| {
     };
     let mut user = NewUser::new("email:bob@example.com");
     user.user_data = data(&key, Value::from("x"));
-    names_key(adapter.set_user(Some("u2"), user).await.map(|_| ()), "set_user");
+    names_key(
+        adapter.set_user(Some("u2"), user).await.map(|_| ()),
+        "set_user",
+    );
     let update = UserUpdate {
         user_data: data(&key, Value::from("x")),
         ..UserUpdate::default()
     };
-    names_key(adapter.update_user("u1", update).await.map(|_| ()), "update_user");
+    names_key(
+        adapter.update_user("u1", update).await.map(|_| ()),
+        "update_user",
+    );
     let stored = world.oracle().user("u2").await;
     assert!(matches!(stored, Ok(None)), "oracle: u2 stored: {stored:?}");
     bystander_untouched(world, 0).await;

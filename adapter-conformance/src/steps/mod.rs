@@ -4,6 +4,7 @@
 
 mod answers;
 mod args;
+mod at_rest;
 mod calls;
 mod concurrency;
 mod hostile;
@@ -42,6 +43,7 @@ pub(crate) fn collection() -> Collection<World> {
     state::register(&mut steps);
     concurrency::register(&mut steps);
     hostile::register(&mut steps);
+    at_rest::register(&mut steps);
     steps.0
 }
 
