@@ -29,6 +29,9 @@ pub struct FaultPlan {
     pub slack: Duration,
     /// How long after the restart the adapter has to serve again.
     pub recovery_deadline: Duration,
+    /// Only part of the data is down (one node of a cluster): calls on the
+    /// other nodes may succeed during the outage.
+    pub partial_outage: bool,
 }
 
 impl Default for FaultPlan {
@@ -41,6 +44,7 @@ impl Default for FaultPlan {
             configured_timeout: Duration::from_secs(2),
             slack: Duration::from_millis(1500),
             recovery_deadline: Duration::from_secs(20),
+            partial_outage: false,
         }
     }
 }
