@@ -20,6 +20,11 @@ pub struct Cli {
     #[arg(long, global = true, env = "SESSIONS_URL")]
     pub sessions_url: Option<String>,
 
+    /// Decide expiry as of this instant (milliseconds since the Unix epoch)
+    /// instead of now: for `stats` and `purge-expired` previews and audits.
+    #[arg(long, global = true, value_name = "MS")]
+    pub at: Option<i64>,
+
     /// Print machine-readable JSON instead of text.
     #[arg(long, global = true)]
     pub json: bool,

@@ -53,7 +53,11 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Migrate { verify: true } => with_query(&cli.url, "setup=verify"),
         _ => cli.url.clone(),
     };
-    let store = adapters::open(&url)
+    let clock: adapters::SharedClock = match cli.at {
+        Some(at) => std::sync::Arc::new(adapters::ManualClock::new(at)),
+        None => std::sync::Arc::new(adapters::SystemClock),
+    };
+    let store = adapters::open_with_clock(&url, clock)
         .await
         .map_err(|err| Failure::cannot_open(kind_name, err))?;
     if !cli.json {

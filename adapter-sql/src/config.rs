@@ -150,3 +150,27 @@ impl<P> fmt::Debug for SqlBuilder<P> {
             .finish_non_exhaustive()
     }
 }
+
+/// Pool size and how long a call waits for a connection (which covers
+/// connecting), for the `*_pool_with` constructors of [`SqlAdapter`](crate::SqlAdapter).
+///
+/// ```
+/// let settings = adapter_sql::PoolSettings::default();
+/// assert_eq!(settings.acquire_timeout, std::time::Duration::from_secs(5));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PoolSettings {
+    /// Most connections; `None`: the engine's default (SQLite file: 8, servers: 10).
+    pub max_connections: Option<u32>,
+    /// How long a call waits for a connection before a transient error.
+    pub acquire_timeout: std::time::Duration,
+}
+
+impl Default for PoolSettings {
+    fn default() -> Self {
+        Self {
+            max_connections: None,
+            acquire_timeout: std::time::Duration::from_secs(5),
+        }
+    }
+}

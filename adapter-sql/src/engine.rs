@@ -16,7 +16,9 @@ pub(crate) struct Stmt {
     pub args: Vec<SqlValue>,
     /// Whether it returns rows (a `SELECT` or `… RETURNING`).
     pub returns_rows: bool,
-    /// Whether its result columns follow the table (`*`): never a cached prepared statement.
+    /// Whether its result columns follow the table (`*`): never a cached
+    /// prepared statement. Only PostgreSQL caches plans that this would trip.
+    #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
     pub star: bool,
 }
 

@@ -4,7 +4,6 @@
 
 use std::str::FromStr;
 use std::sync::Arc;
-use std::time::Duration;
 
 use adapter_core::{AdapterError, DbOp};
 use async_trait::async_trait;
@@ -12,7 +11,7 @@ use sqlx::mysql::{MySqlArguments, MySqlConnectOptions, MySqlPool, MySqlPoolOptio
 use sqlx::{Column, Executor, Row as _, TypeInfo, ValueRef};
 
 use crate::columns::{self, Cell, SqlValue};
-use crate::config::{SqlBuilder, TableNames};
+use crate::config::{PoolSettings, SqlBuilder, TableNames};
 use crate::engine::{Engine, EngineError, Outcome, Row, Stmt};
 use crate::error::{classify_mysql, transport_is_transient, Failure};
 use crate::schema::{Catalogue, ColumnInfo, Dialect, TableInfo, UniqueKey};
@@ -37,6 +36,14 @@ impl SqlAdapter {
 
     /// Opens a pool for `url` (`mysql://` or `mariadb://`) with UTC, strict mode and utf8mb4 on each connection.
     pub async fn mysql_pool(url: &str) -> Result<MySqlPool, AdapterError> {
+        Self::mysql_pool_with(url, PoolSettings::default()).await
+    }
+
+    /// Like [`SqlAdapter::mysql_pool`], sized and timed by `settings`.
+    pub async fn mysql_pool_with(
+        url: &str,
+        settings: PoolSettings,
+    ) -> Result<MySqlPool, AdapterError> {
         let url = url
             .strip_prefix("mariadb:")
             .map_or_else(|| url.to_owned(), |rest| format!("mysql:{rest}"));
@@ -44,7 +51,8 @@ impl SqlAdapter {
             .map_err(|err| AdapterError::invalid_input("url", format!("not a MySQL URL: {err}")))?
             .charset("utf8mb4");
         MySqlPoolOptions::new()
-            .acquire_timeout(Duration::from_secs(5))
+            .acquire_timeout(settings.acquire_timeout)
+            .max_connections(settings.max_connections.unwrap_or(10))
             .after_connect(|conn, _| {
                 Box::pin(async move { conn.execute(MYSQL_SESSION_SQL).await.map(drop) })
             })

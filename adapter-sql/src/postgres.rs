@@ -4,7 +4,6 @@
 
 use std::str::FromStr;
 use std::sync::Arc;
-use std::time::Duration;
 
 use adapter_core::{AdapterError, DbOp};
 use async_trait::async_trait;
@@ -12,7 +11,7 @@ use sqlx::postgres::{PgArguments, PgConnectOptions, PgPool, PgPoolOptions, PgRow
 use sqlx::{Column, Row as _, TypeInfo, ValueRef};
 
 use crate::columns::{Cell, ColumnKind, SqlValue};
-use crate::config::{SqlBuilder, TableNames};
+use crate::config::{PoolSettings, SqlBuilder, TableNames};
 use crate::engine::{Engine, EngineError, Outcome, Row, Stmt};
 use crate::error::{classify_postgres, transport_is_transient, Failure};
 use crate::schema::{Catalogue, ColumnInfo, Dialect, TableInfo, UniqueKey};
@@ -33,11 +32,20 @@ impl SqlAdapter {
 
     /// Opens a pool for `url` with a 5 s acquire timeout.
     pub async fn postgres_pool(url: &str) -> Result<PgPool, AdapterError> {
+        Self::postgres_pool_with(url, PoolSettings::default()).await
+    }
+
+    /// Opens a pool for `url` sized and timed by `settings`.
+    pub async fn postgres_pool_with(
+        url: &str,
+        settings: PoolSettings,
+    ) -> Result<PgPool, AdapterError> {
         let options = PgConnectOptions::from_str(url).map_err(|err| {
             AdapterError::invalid_input("url", format!("not a PostgreSQL URL: {err}"))
         })?;
         PgPoolOptions::new()
-            .acquire_timeout(Duration::from_secs(5))
+            .acquire_timeout(settings.acquire_timeout)
+            .max_connections(settings.max_connections.unwrap_or(10))
             .connect_with(options)
             .await
             .map_err(|err| AdapterError::database(DbOp::Read, transport_is_transient(&err), err))

@@ -15,7 +15,7 @@ use sqlx::sqlite::{
 use sqlx::{Column, Row as _, TypeInfo, ValueRef};
 
 use crate::columns::{Cell, SqlValue};
-use crate::config::{SqlBuilder, TableNames};
+use crate::config::{PoolSettings, SqlBuilder, TableNames};
 use crate::engine::{Engine, EngineError, Outcome, Row, Stmt};
 use crate::error::{classify_sqlite, transport_is_transient, Failure};
 use crate::schema::{Catalogue, ColumnInfo, Dialect, TableInfo, UniqueKey};
@@ -53,6 +53,15 @@ impl SqlAdapter {
     /// Opens a pool for `url`. An in-memory URL gets a single connection that
     /// never closes, so every caller shares one database.
     pub async fn sqlite_pool(url: &str) -> Result<SqlitePool, AdapterError> {
+        Self::sqlite_pool_with(url, PoolSettings::default()).await
+    }
+
+    /// Like [`SqlAdapter::sqlite_pool`], sized and timed by `settings` (an
+    /// in-memory database keeps its single connection whatever the size).
+    pub async fn sqlite_pool_with(
+        url: &str,
+        settings: PoolSettings,
+    ) -> Result<SqlitePool, AdapterError> {
         let options = Self::sqlite_options(url)?;
         let in_memory = url.contains(":memory:") || url.contains("mode=memory");
         let pool = if in_memory {
@@ -62,9 +71,10 @@ impl SqlAdapter {
                 .idle_timeout(None)
                 .max_lifetime(None)
         } else {
-            SqlitePoolOptions::new().max_connections(8)
+            SqlitePoolOptions::new().max_connections(settings.max_connections.unwrap_or(8))
         };
-        pool.connect_with(options)
+        pool.acquire_timeout(settings.acquire_timeout)
+            .connect_with(options)
             .await
             .map_err(|err| connection_error(&err, err.to_string()))
     }

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use adapter_core::{Adapter, Maintenance, SessionAdapter, Split};
+use adapter_core::{Adapter, Maintenance, SessionAdapter, SharedClock, Split, SystemClock};
 
 use crate::options::{parse, Options};
 use crate::{backends, ConnectError};
@@ -81,20 +81,32 @@ impl std::fmt::Debug for Store {
     }
 }
 
-/// Opens the backend `url` names, with its options (see [`crate::options`]).
+/// Opens the backend `url` names, with its options (see [`crate::options`]),
+/// deciding expiry by the system clock.
 pub async fn open(url: &str) -> Result<Store, ConnectError> {
-    let parsed = parse(url)?;
-    let kind = BackendKind::from_scheme(&parsed.scheme)?;
-    open_kind(kind, &parsed.driver_url, &parsed.options).await
+    open_with_clock(url, Arc::new(SystemClock)).await
 }
 
-async fn open_kind(kind: BackendKind, url: &str, options: &Options) -> Result<Store, ConnectError> {
+/// Like [`open`], deciding expiry by `clock` (e.g. a fixed instant, to preview
+/// what a purge at that time would remove).
+pub async fn open_with_clock(url: &str, clock: SharedClock) -> Result<Store, ConnectError> {
+    let parsed = parse(url)?;
+    let kind = BackendKind::from_scheme(&parsed.scheme)?;
+    open_kind(kind, &parsed.driver_url, &parsed.options, clock).await
+}
+
+async fn open_kind(
+    kind: BackendKind,
+    url: &str,
+    options: &Options,
+    clock: SharedClock,
+) -> Result<Store, ConnectError> {
     match kind {
-        BackendKind::Memory => backends::memory::open(url, options).await,
+        BackendKind::Memory => backends::memory::open(url, options, clock).await,
         BackendKind::Sqlite | BackendKind::Postgres | BackendKind::MySql => {
-            backends::sql::open(kind, url, options).await
+            backends::sql::open(kind, url, options, clock).await
         }
-        BackendKind::Mongo => backends::mongo::open(url, options).await,
+        BackendKind::Mongo => backends::mongo::open(url, options, clock).await,
         BackendKind::Redis => Err(ConnectError::WrongRole(
             "Redis stores sessions only: use connect_split(users_url, redis_url)".into(),
         )),

@@ -13,6 +13,12 @@ fn backend_for(kind: BackendKind, url: &str) -> Result<Box<dyn Backend>, Failure
     Ok(match kind {
         #[cfg(feature = "memory")]
         BackendKind::Memory => Box::new(backends::memory::MemoryBackend::new()),
+        #[cfg(feature = "sqlite")]
+        BackendKind::Sqlite => Box::new(backends::sql::SqlBackend::sqlite()),
+        #[cfg(feature = "postgres")]
+        BackendKind::Postgres => Box::new(backends::sql::SqlBackend::postgres(url)),
+        #[cfg(feature = "mysql")]
+        BackendKind::MySql => Box::new(backends::sql::SqlBackend::mysql(url)),
         #[cfg(feature = "mongo")]
         BackendKind::Mongo => Box::new(backends::mongo::MongoBackend::new(url)),
         #[cfg(feature = "redis")]
@@ -28,6 +34,7 @@ fn backend_for(kind: BackendKind, url: &str) -> Result<Box<dyn Backend>, Failure
                 Box::new(backends::redis::RedisBackend::single_node(url))
             }
         }
+        #[allow(unreachable_patterns)] // every backend compiled in
         other => {
             let message = format!(
                 "`adapter check` does not support {} in this build",

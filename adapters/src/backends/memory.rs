@@ -5,9 +5,15 @@ use crate::options::Options;
 use crate::ConnectError;
 
 #[cfg(feature = "memory")]
-pub(crate) async fn open(_url: &str, _options: &Options) -> Result<Store, ConnectError> {
+pub(crate) async fn open(
+    _url: &str,
+    _options: &Options,
+    clock: adapter_core::SharedClock,
+) -> Result<Store, ConnectError> {
     use std::sync::Arc;
-    let adapter = adapter_memory::MemoryAdapter::new();
+    let adapter = adapter_memory::MemoryAdapter::builder()
+        .clock(clock)
+        .build();
     Ok(Store {
         kind: BackendKind::Memory,
         maintenance: Arc::new(adapter.clone()),
@@ -16,6 +22,10 @@ pub(crate) async fn open(_url: &str, _options: &Options) -> Result<Store, Connec
 }
 
 #[cfg(not(feature = "memory"))]
-pub(crate) async fn open(_url: &str, _options: &Options) -> Result<Store, ConnectError> {
+pub(crate) async fn open(
+    _url: &str,
+    _options: &Options,
+    _clock: adapter_core::SharedClock,
+) -> Result<Store, ConnectError> {
     Err(BackendKind::Memory.disabled())
 }

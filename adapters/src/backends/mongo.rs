@@ -5,7 +5,11 @@ use crate::options::Options;
 use crate::ConnectError;
 
 #[cfg(feature = "mongo")]
-pub(crate) async fn open(url: &str, options: &Options) -> Result<Store, ConnectError> {
+pub(crate) async fn open(
+    url: &str,
+    options: &Options,
+    clock: adapter_core::SharedClock,
+) -> Result<Store, ConnectError> {
     use std::sync::Arc;
 
     use adapter_mongo::{CollectionNames, MongoAdapter};
@@ -43,6 +47,7 @@ pub(crate) async fn open(url: &str, options: &Options) -> Result<Store, ConnectE
     let database = MongoAdapter::connect_database(&url).await?;
     let adapter = MongoAdapter::builder(database)
         .collections(names)
+        .clock(clock)
         .setup_indexes(setup)
         .build()
         .await?;
@@ -54,6 +59,10 @@ pub(crate) async fn open(url: &str, options: &Options) -> Result<Store, ConnectE
 }
 
 #[cfg(not(feature = "mongo"))]
-pub(crate) async fn open(_url: &str, _options: &Options) -> Result<Store, ConnectError> {
+pub(crate) async fn open(
+    _url: &str,
+    _options: &Options,
+    _clock: adapter_core::SharedClock,
+) -> Result<Store, ConnectError> {
     Err(BackendKind::Mongo.disabled())
 }
