@@ -2,6 +2,8 @@
 //! a fresh database per test.
 #![allow(dead_code)]
 
+pub mod fixture;
+
 use std::io::Write;
 use std::sync::atomic::{AtomicU32, Ordering};
 
