@@ -131,6 +131,12 @@ impl Oracle for SqlOracle {
                 for (i, field) in USER_FIELDS.iter().enumerate() {
                     let index = i + 3;
                     let value = match field.kind {
+                        // MySQL text columns are VARBINARY (byte-for-byte equality).
+                        FieldKind::Text if p.dialect() == Dialect::MySql => {
+                            let bytes: Option<Vec<u8>> = row.try_get(index)?;
+                            let text = bytes.map(String::from_utf8).transpose()?;
+                            user_field_value(field.kind, text, None, None, None)?
+                        }
                         FieldKind::Text | FieldKind::Json => {
                             user_field_value(field.kind, row.try_get(index)?, None, None, None)?
                         }
