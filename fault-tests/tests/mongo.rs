@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use adapter_mongo::MongoAdapter;
 use fault_tests::{run_fault, servers, FaultPlan, Target};
-use mongodb::options::ClientOptions;
+use mongodb::options::{ClientOptions, WriteConcern};
 use mongodb::Client;
 
 /// The client's server-selection timeout: the longest an operation waits for a reachable server.
@@ -23,6 +23,10 @@ async fn mongo_restarts_under_load_lose_no_acknowledged_write() {
     options.server_selection_timeout = Some(SERVER_SELECTION_TIMEOUT);
     options.connect_timeout = Some(Duration::from_millis(500));
     options.heartbeat_freq = Some(Duration::from_millis(500));
+    // As with mongod, a write acknowledged under the default `w: 1` may sit in
+    // memory until the next journal flush and be lost to a `SIGKILL`; only a
+    // journaled write concern (`journal=true` in the URL) promises durability.
+    options.write_concern = Some(WriteConcern::builder().journal(true).build());
     let client = Client::with_options(options).expect("a client");
     let mut adapter = None;
     // The server accepts TCP a moment before it answers commands.
