@@ -78,7 +78,7 @@ impl SqlAdapter {
         }
         let adapter = SqlAdapter {
             inner: Arc::new(Inner {
-                statements: Statements::new(dialect, &options.tables),
+                statements: Statements::new(dialect, &options.tables, engine.deletes_returning()),
                 engine,
                 options,
                 schema: RwLock::new(Arc::new(SchemaReport::default())),

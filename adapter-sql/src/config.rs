@@ -154,6 +154,12 @@ impl<P> fmt::Debug for SqlBuilder<P> {
 /// Pool size and how long a call waits for a connection (which covers
 /// connecting), for the `*_pool_with` constructors of [`SqlAdapter`](crate::SqlAdapter).
 ///
+/// Those pools do not ping a connection before handing it out (sqlx's
+/// `test_before_acquire`, on by default, costs every operation a second round
+/// trip); sqlx still checks each connection as it goes back to the pool, off
+/// the caller's path. A connection the server dropped while it sat idle (a
+/// restart) fails its next call with a transient error and is replaced.
+///
 /// ```
 /// let settings = adapter_sql::PoolSettings::default();
 /// assert_eq!(settings.acquire_timeout, std::time::Duration::from_secs(5));

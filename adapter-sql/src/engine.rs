@@ -16,10 +16,6 @@ pub(crate) struct Stmt {
     pub args: Vec<SqlValue>,
     /// Whether it returns rows (a `SELECT` or `… RETURNING`).
     pub returns_rows: bool,
-    /// Whether its result columns follow the table (`*`): never a cached
-    /// prepared statement. Only PostgreSQL caches plans that this would trip.
-    #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
-    pub star: bool,
 }
 
 impl Stmt {
@@ -28,7 +24,6 @@ impl Stmt {
             sql,
             args,
             returns_rows: false,
-            star: false,
         }
     }
 
@@ -37,16 +32,6 @@ impl Stmt {
             sql,
             args,
             returns_rows: true,
-            star: false,
-        }
-    }
-
-    pub fn fetch_star(sql: String, args: Vec<SqlValue>) -> Self {
-        Self {
-            sql,
-            args,
-            returns_rows: true,
-            star: true,
         }
     }
 }
@@ -89,6 +74,9 @@ pub(crate) struct EngineError {
 pub(crate) trait Engine: Send + Sync {
     /// Which dialect it speaks.
     fn dialect(&self) -> Dialect;
+    /// Whether `DELETE … RETURNING` works (PostgreSQL, SQLite, MariaDB 10.5+;
+    /// not MySQL), so a consume is one statement instead of a transaction.
+    fn deletes_returning(&self) -> bool;
     /// The catalogue's view of the three tables.
     async fn catalogue(&self, tables: &TableNames) -> Result<Catalogue, AdapterError>;
     /// Creates what is missing, safely when several processes do it at once.

@@ -19,6 +19,8 @@ use crate::SqlAdapter;
 
 struct MySqlEngine {
     pool: MySqlPool,
+    /// MariaDB 10.5+ (`DELETE … RETURNING`); MySQL has none.
+    deletes_returning: bool,
     /// The unique key names of the three tables, for reading ER_DUP_ENTRY.
     key_names: std::sync::RwLock<Vec<String>>,
 }
@@ -51,6 +53,7 @@ impl SqlAdapter {
             .map_err(|err| AdapterError::invalid_input("url", format!("not a MySQL URL: {err}")))?
             .charset("utf8mb4");
         MySqlPoolOptions::new()
+            .test_before_acquire(false)
             .acquire_timeout(settings.acquire_timeout)
             .max_connections(settings.max_connections.unwrap_or(10))
             .after_connect(|conn, _| {
@@ -74,12 +77,30 @@ impl SqlBuilder<MySqlPool> {
     }
 
     async fn open(self, migrate: bool) -> Result<SqlAdapter, AdapterError> {
+        let (version,): (String,) = sqlx::query_as("SELECT VERSION()")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(|err| AdapterError::database(DbOp::Read, transport_is_transient(&err), err))?;
         let engine = MySqlEngine {
+            deletes_returning: mariadb_with_delete_returning(&version),
             pool: self.pool,
             key_names: Default::default(),
         };
         SqlAdapter::open(Arc::new(engine), self.options, "mysql", migrate).await
     }
+}
+
+/// Whether `SELECT VERSION()` names MariaDB 10.5 or later.
+fn mariadb_with_delete_returning(version: &str) -> bool {
+    if !version.contains("MariaDB") {
+        return false;
+    }
+    let mut numbers = version
+        .split(|c: char| !c.is_ascii_digit())
+        .map(|part| part.parse::<u32>().unwrap_or(0));
+    let major = numbers.next().unwrap_or(0);
+    let minor = numbers.next().unwrap_or(0);
+    (major, minor) >= (10, 5)
 }
 
 type MyQuery<'q> = sqlx::query::Query<'q, sqlx::MySql, MySqlArguments>;
@@ -268,7 +289,7 @@ async fn run_one<'c, E>(executor: E, statement: &Stmt) -> Result<Outcome, sqlx::
 where
     E: sqlx::Executor<'c, Database = sqlx::MySql>,
 {
-    let mut query = sqlx::query(&statement.sql).persistent(!statement.star);
+    let mut query = sqlx::query(&statement.sql);
     for value in &statement.args {
         query = bind(query, value);
     }
@@ -287,6 +308,10 @@ where
 impl Engine for MySqlEngine {
     fn dialect(&self) -> Dialect {
         Dialect::MySql
+    }
+
+    fn deletes_returning(&self) -> bool {
+        self.deletes_returning
     }
 
     async fn catalogue(&self, tables: &TableNames) -> Result<Catalogue, AdapterError> {
@@ -361,5 +386,19 @@ impl Engine for MySqlEngine {
         }
         tx.commit().await.map_err(|e| self.failure(e))?;
         Ok(outcomes)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::mariadb_with_delete_returning;
+
+    #[test]
+    fn delete_returning_is_known_from_the_server_version() {
+        assert!(mariadb_with_delete_returning("10.11.19-MariaDB-0+deb12u1"));
+        assert!(mariadb_with_delete_returning("11.4.2-MariaDB"));
+        assert!(!mariadb_with_delete_returning("10.4.32-MariaDB"));
+        assert!(!mariadb_with_delete_returning("8.0.36"));
+        assert!(!mariadb_with_delete_returning("8.4.0-commercial"));
     }
 }

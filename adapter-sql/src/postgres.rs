@@ -8,7 +8,7 @@ use std::sync::Arc;
 use adapter_core::{AdapterError, DbOp};
 use async_trait::async_trait;
 use sqlx::postgres::{PgArguments, PgConnectOptions, PgPool, PgPoolOptions, PgRow};
-use sqlx::{Column, Row as _, TypeInfo, ValueRef};
+use sqlx::{Column, Connection as _, Row as _, TypeInfo, ValueRef};
 
 use crate::columns::{Cell, ColumnKind, SqlValue};
 use crate::config::{PoolSettings, SqlBuilder, TableNames};
@@ -44,6 +44,7 @@ impl SqlAdapter {
             AdapterError::invalid_input("url", format!("not a PostgreSQL URL: {err}"))
         })?;
         PgPoolOptions::new()
+            .test_before_acquire(false)
             .acquire_timeout(settings.acquire_timeout)
             .max_connections(settings.max_connections.unwrap_or(10))
             .connect_with(options)
@@ -158,7 +159,7 @@ async fn run_one<'c, E>(executor: E, statement: &Stmt) -> Result<Outcome, sqlx::
 where
     E: sqlx::Executor<'c, Database = sqlx::Postgres>,
 {
-    let mut query = sqlx::query(&statement.sql).persistent(!statement.star);
+    let mut query = sqlx::query(&statement.sql);
     for value in &statement.args {
         query = bind(query, value);
     }
@@ -189,6 +190,10 @@ const UNIQUE_KEYS_SQL: &str = "SELECT i.relname::text, array_agg(a.attname::text
 impl Engine for PostgresEngine {
     fn dialect(&self) -> Dialect {
         Dialect::Postgres
+    }
+
+    fn deletes_returning(&self) -> bool {
+        true
     }
 
     async fn catalogue(&self, tables: &TableNames) -> Result<Catalogue, AdapterError> {
@@ -248,17 +253,43 @@ impl Engine for PostgresEngine {
     }
 
     async fn run(&self, statements: Vec<Stmt>) -> Result<Vec<Outcome>, EngineError> {
-        if let [statement] = statements.as_slice() {
-            return Ok(vec![run_one(&self.pool, statement)
-                .await
-                .map_err(failure)?]);
+        let mut connection = self.pool.acquire().await.map_err(failure)?;
+        match run_on(&mut connection, &statements).await {
+            Err(err) if is_stale_plan(&err) => {
+                // The table changed under this connection's prepared
+                // statements (C13): forget them all, and try once more.
+                connection
+                    .clear_cached_statements()
+                    .await
+                    .map_err(failure)?;
+                run_on(&mut connection, &statements).await.map_err(failure)
+            }
+            result => result.map_err(failure),
         }
-        let mut tx = self.pool.begin().await.map_err(failure)?;
-        let mut outcomes = Vec::with_capacity(statements.len());
-        for statement in &statements {
-            outcomes.push(run_one(&mut *tx, statement).await.map_err(failure)?);
-        }
-        tx.commit().await.map_err(failure)?;
-        Ok(outcomes)
     }
+}
+
+/// Runs the statements on one connection: one alone, several in a transaction.
+async fn run_on(
+    connection: &mut sqlx::PgConnection,
+    statements: &[Stmt],
+) -> Result<Vec<Outcome>, sqlx::Error> {
+    if let [statement] = statements {
+        return Ok(vec![run_one(&mut *connection, statement).await?]);
+    }
+    let mut tx = connection.begin().await?;
+    let mut outcomes = Vec::with_capacity(statements.len());
+    for statement in statements {
+        outcomes.push(run_one(&mut *tx, statement).await?);
+    }
+    tx.commit().await?;
+    Ok(outcomes)
+}
+
+/// SQLSTATE 0A000 from a prepared statement, "cached plan must not change
+/// result type": a `SELECT *` or `RETURNING *` whose table gained or lost a
+/// column since it was prepared. Nothing ran; the statement can be prepared
+/// afresh and run again.
+fn is_stale_plan(err: &sqlx::Error) -> bool {
+    matches!(err, sqlx::Error::Database(db) if db.code().as_deref() == Some("0A000"))
 }

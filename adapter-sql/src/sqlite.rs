@@ -73,7 +73,8 @@ impl SqlAdapter {
         } else {
             SqlitePoolOptions::new().max_connections(settings.max_connections.unwrap_or(8))
         };
-        pool.acquire_timeout(settings.acquire_timeout)
+        pool.test_before_acquire(false)
+            .acquire_timeout(settings.acquire_timeout)
             .connect_with(options)
             .await
             .map_err(|err| connection_error(&err, err.to_string()))
@@ -195,6 +196,10 @@ where
 impl Engine for SqliteEngine {
     fn dialect(&self) -> Dialect {
         Dialect::Sqlite
+    }
+
+    fn deletes_returning(&self) -> bool {
+        true
     }
 
     async fn catalogue(&self, tables: &TableNames) -> Result<Catalogue, AdapterError> {

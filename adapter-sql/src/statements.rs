@@ -10,6 +10,8 @@ use crate::schema::Dialect;
 #[derive(Clone, Debug)]
 pub(crate) struct Statements {
     pub dialect: Dialect,
+    /// Whether `DELETE … RETURNING` works on this server.
+    deletes_returning: bool,
     user: String,
     session: String,
     refresh: String,
@@ -23,9 +25,10 @@ pub(crate) struct Assignment {
 }
 
 impl Statements {
-    pub fn new(dialect: Dialect, tables: &TableNames) -> Self {
+    pub fn new(dialect: Dialect, tables: &TableNames, deletes_returning: bool) -> Self {
         Self {
             dialect,
+            deletes_returning,
             user: dialect.quote(tables.user()),
             session: dialect.quote(tables.session()),
             refresh: dialect.quote(tables.refresh_token()),
@@ -53,7 +56,7 @@ impl Statements {
     }
 
     pub fn user_by(&self, column: &str, key: &str) -> Stmt {
-        Stmt::fetch_star(
+        Stmt::fetch(
             format!(
                 "SELECT * FROM {} WHERE {} = {}",
                 self.user,
@@ -108,9 +111,7 @@ impl Statements {
         );
         match self.dialect {
             Dialect::MySql => Stmt::execute(sql, args),
-            Dialect::Postgres | Dialect::Sqlite => {
-                Stmt::fetch_star(format!("{sql} RETURNING *"), args)
-            }
+            Dialect::Postgres | Dialect::Sqlite => Stmt::fetch(format!("{sql} RETURNING *"), args),
         }
     }
 
@@ -289,29 +290,28 @@ impl Statements {
             self.refresh,
             self.p(1)
         );
-        match self.dialect {
-            Dialect::MySql => vec![
-                Stmt::fetch(
-                    format!(
-                        "SELECT user_id, {owner_exists} FROM {} WHERE refresh_token = ? FOR UPDATE",
-                        self.refresh
-                    ),
-                    arg(),
-                ),
-                Stmt::execute(delete, arg()),
-            ],
-            Dialect::Postgres | Dialect::Sqlite => {
-                vec![Stmt::fetch(
-                    format!("{delete} RETURNING user_id, {owner_exists}"),
-                    arg(),
-                )]
-            }
+        if self.deletes_returning {
+            return vec![Stmt::fetch(
+                format!("{delete} RETURNING user_id, {owner_exists}"),
+                arg(),
+            )];
         }
+        vec![
+            Stmt::fetch(
+                format!(
+                    "SELECT user_id, {owner_exists} FROM {} WHERE refresh_token = {} FOR UPDATE",
+                    self.refresh,
+                    self.p(1)
+                ),
+                arg(),
+            ),
+            Stmt::execute(delete, arg()),
+        ]
     }
 
     /// The session's three columns, then every column of its user, in one round trip.
     pub fn session_and_user(&self, token: &str) -> Stmt {
-        Stmt::fetch_star(
+        Stmt::fetch(
             format!(
                 "SELECT s.access_token, s.user_id, s.expires, u.* FROM {} s JOIN {} u ON u.id = s.user_id \
                  WHERE s.access_token = {}",

@@ -1,7 +1,8 @@
 //! MySQL / MariaDB-specific behaviour on the server at `MYSQL_URL`, each test
 //! in its own database (dropped at the end): byte-exact keys, the Lucia schema
 //! written by hand with binary columns, case-folding columns refused,
-//! concurrent migrations, duplicate keys by name (C05).
+//! concurrent migrations, duplicate keys by name (C05), a column added under
+//! a warm pool (C13).
 
 #![allow(clippy::unwrap_used)] // a test fails loudly on any unexpected error
 
@@ -46,6 +47,33 @@ impl Scratch {
             .await
             .unwrap();
     }
+}
+
+#[tokio::test]
+async fn a_column_added_under_a_warm_pool_shows_up_and_nothing_breaks() {
+    let Some(scratch) = Scratch::new().await else {
+        return;
+    };
+    let settings = adapter_sql::PoolSettings {
+        max_connections: Some(4),
+        ..Default::default()
+    };
+    let pool = SqlAdapter::mysql_pool_with(&scratch.adapter_url().await, settings)
+        .await
+        .unwrap();
+    let adapter = SqlAdapter::mysql(pool.clone())
+        .clock(clock())
+        .migrate()
+        .await
+        .unwrap();
+    common::column_added_under_a_warm_pool(adapter, async move {
+        sqlx::query("ALTER TABLE `user` ADD COLUMN nickname TEXT")
+            .execute(&pool)
+            .await
+            .unwrap();
+    })
+    .await;
+    scratch.drop().await;
 }
 
 #[tokio::test]

@@ -9,7 +9,7 @@ mod common;
 
 use std::str::FromStr;
 
-use adapter_core::{Adapter, AdapterError, SessionAdapter, UserAdapter, UserUpdate};
+use adapter_core::{AdapterError, SessionAdapter, UserAdapter};
 use adapter_sql::{SchemaError, SchemaProblem, SqlAdapter};
 use common::{clock, server_url, session, unique_name, user};
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
@@ -71,44 +71,14 @@ async fn a_column_added_under_a_warm_pool_shows_up_and_nothing_breaks() {
         .migrate()
         .await
         .unwrap();
-    adapter.set_user(Some("u1"), user("email:a")).await.unwrap();
-    adapter.set_session(&session("t1", "u1")).await.unwrap();
-    // Warm every pooled connection with the statements the adapter prepares.
-    let warm: Vec<_> = (0..16)
-        .map(|_| {
-            let a = adapter.clone();
-            tokio::spawn(async move {
-                a.get_user_by_id("u1").await?;
-                a.get_session_and_user("t1").await
-            })
-        })
-        .collect();
-    for task in warm {
-        task.await.unwrap().unwrap();
-    }
-    sqlx::query("ALTER TABLE \"user\" ADD COLUMN nickname TEXT")
-        .execute(&pool)
-        .await
-        .unwrap();
-    let mut update = UserUpdate::default();
-    update.user_data.insert("nickname".into(), "ada".into());
-    let updated = adapter.update_user("u1", update).await.unwrap();
-    assert_eq!(
-        updated.user_data.get("nickname"),
-        Some(&serde_json::json!("ada"))
-    );
-    for _ in 0..16 {
-        let user = adapter.get_user_by_id("u1").await.unwrap().unwrap();
-        assert_eq!(
-            user.user_data.get("nickname"),
-            Some(&serde_json::json!("ada"))
-        );
-        let (_, joined) = adapter.get_session_and_user("t1").await.unwrap().unwrap();
-        assert_eq!(
-            joined.user_data.get("nickname"),
-            Some(&serde_json::json!("ada"))
-        );
-    }
+    let altered = pool.clone();
+    common::column_added_under_a_warm_pool(adapter, async move {
+        sqlx::query("ALTER TABLE \"user\" ADD COLUMN nickname TEXT")
+            .execute(&altered)
+            .await
+            .unwrap();
+    })
+    .await;
     scratch.drop().await;
 }
 

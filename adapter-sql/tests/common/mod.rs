@@ -4,7 +4,12 @@
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 
-use adapter_core::{ManualClock, NewUser, Session, SharedClock};
+use std::future::Future;
+
+use adapter_core::{
+    Adapter, ManualClock, NewUser, Session, SessionAdapter, SharedClock, UserAdapter, UserUpdate,
+};
+use adapter_sql::SqlAdapter;
 
 /// The URL in `var`, read at run time. Missing: with `CI=true` a failure, locally a loud skip.
 pub fn server_url(var: &str, backend: &str) -> Option<String> {
@@ -82,4 +87,39 @@ pub async fn purges_expired_sessions_in_bounded_batches(adapter: &adapter_sql::S
     assert_eq!(batches, vec![2, 2, 1, 0]);
     let after = Maintenance::stats(adapter).await.expect("stats");
     assert_eq!((after.live_sessions, after.expired_sessions), (2, 0));
+}
+
+/// C13: with every pooled connection warm (its statements prepared),
+/// `add_column` adds a `nickname` text column to the user table; updates and
+/// reads keep working, and the column shows up in `user_data` at once.
+pub async fn column_added_under_a_warm_pool(
+    adapter: SqlAdapter,
+    add_column: impl Future<Output = ()>,
+) {
+    adapter.set_user(Some("u1"), user("email:a")).await.unwrap();
+    adapter.set_session(&session("t1", "u1")).await.unwrap();
+    let warm: Vec<_> = (0..16)
+        .map(|_| {
+            let a = adapter.clone();
+            tokio::spawn(async move {
+                a.get_user_by_id("u1").await?;
+                a.get_session_and_user("t1").await
+            })
+        })
+        .collect();
+    for task in warm {
+        task.await.unwrap().unwrap();
+    }
+    add_column.await;
+    let mut update = UserUpdate::default();
+    update.user_data.insert("nickname".into(), "ada".into());
+    let updated = adapter.update_user("u1", update).await.unwrap();
+    let nickname = Some(serde_json::json!("ada"));
+    assert_eq!(updated.user_data.get("nickname"), nickname.as_ref());
+    for _ in 0..16 {
+        let user = adapter.get_user_by_id("u1").await.unwrap().unwrap();
+        assert_eq!(user.user_data.get("nickname"), nickname.as_ref());
+        let (_, joined) = adapter.get_session_and_user("t1").await.unwrap().unwrap();
+        assert_eq!(joined.user_data.get("nickname"), nickname.as_ref());
+    }
 }
