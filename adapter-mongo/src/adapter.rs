@@ -147,8 +147,14 @@ impl MongoAdapter {
         Ok(found.is_some())
     }
 
-    /// Inserts a token document for `user_id`, refusing unknown users. The
-    /// second look after the insert removes what a racing `delete_user` missed.
+    /// Inserts a token document for `user_id`, refusing unknown users, in two
+    /// round trips: the insert, then a look for the user. Looking after the
+    /// insert is what makes it safe beside a racing `delete_user` (which
+    /// removes the user, then its tokens): either this look finds the user,
+    /// so the insert came before that delete's token sweep, or it does not and
+    /// the document is removed here. A token of an unknown user is thus never
+    /// left behind, though it exists for that moment (no read joined with its
+    /// user returns it); looking first as well would cost a third round trip.
     async fn insert_owned(
         &self,
         collection: &Collection<Document>,
@@ -156,9 +162,6 @@ impl MongoAdapter {
         user_id: &str,
         document: Document,
     ) -> Result<(), AdapterError> {
-        if !self.user_exists(user_id).await? {
-            return Err(AdapterError::InvalidUserId);
-        }
         let id = document.get("_id").cloned().unwrap_or(Bson::Null);
         collection
             .insert_one(document)
@@ -316,16 +319,16 @@ impl UserAdapter for MongoAdapter {
         observe(BACKEND, "delete_user", async {
             validate::key("user_id", user_id)?;
             // The user goes first: a token written after this is removed by
-            // its writer's second look (see `insert_owned`), one written
-            // before it by the deletes below.
+            // its writer's look for the user (see `insert_owned`), one
+            // written before it by the deletes below, which run side by side.
             let deleted = self
                 .delete_in(&self.users, Target::Users, doc! { "_id": user_id })
                 .await?;
             let owned = doc! { "user_id": user_id };
-            self.delete_in(&self.sessions, Target::Sessions, owned.clone())
-                .await?;
-            self.delete_in(&self.refresh_tokens, Target::RefreshTokens, owned)
-                .await?;
+            futures::try_join!(
+                self.delete_in(&self.sessions, Target::Sessions, owned.clone()),
+                self.delete_in(&self.refresh_tokens, Target::RefreshTokens, owned),
+            )?;
             Ok(deleted)
         })
         .await
