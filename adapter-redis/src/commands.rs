@@ -63,14 +63,24 @@ pub(crate) async fn compare_and_delete(
     Ok(deleted == 1)
 }
 
+/// How [`index_add`] treats a member the index already holds.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Rescore {
+    /// Its score may only grow (`ZADD GT`).
+    Upwards,
+    /// Its score stays (`ZADD NX`).
+    Never,
+}
+
 /// Files `member` in the sorted-set index `key` with `score`, keeping the
-/// index alive at least until `live_until_ms`; with `prune`, first drops the
-/// members whose score lies before the server's now.
+/// index alive at least until `live_until_ms`; with `prune`, afterwards drops
+/// the members whose score lies before the server's now.
 pub(crate) async fn index_add(
     mut conn: RedisConnection,
     key: &str,
     member: &str,
     score: i64,
+    rescore: Rescore,
     prune: bool,
     live_until_ms: i64,
 ) -> Result<(), AdapterError> {
@@ -80,6 +90,10 @@ pub(crate) async fn index_add(
         .arg(score)
         .arg(if prune { "1" } else { "0" })
         .arg(live_until_ms)
+        .arg(match rescore {
+            Rescore::Upwards => "GT",
+            Rescore::Never => "NX",
+        })
         .invoke_async(&mut conn)
         .await
         .map_err(|err| map_redis_error(DbOp::Write, err))?;
@@ -98,27 +112,25 @@ pub(crate) async fn index_members(
         .map_err(|err| map_redis_error(DbOp::Read, err))
 }
 
-/// `ZRANGE key -inf (below BYSCORE`: the members scored strictly below `below`.
+/// `ZRANGE key -inf (below BYSCORE LIMIT offset count`: a page of the
+/// members scored strictly below `below`.
 pub(crate) async fn scored_below(
     conn: RedisConnection,
     key: &str,
     below: i64,
+    offset: usize,
+    count: usize,
 ) -> Result<Vec<String>, AdapterError> {
     let command = cmd("ZRANGE")
         .arg(key)
         .arg("-inf")
         .arg(format!("({below}"))
         .arg("BYSCORE")
+        .arg("LIMIT")
+        .arg(offset)
+        .arg(count)
         .to_owned();
     query(conn, DbOp::Read, &command).await
-}
-
-/// `ZRANGE key 0 -1`: every member.
-pub(crate) async fn sorted_members(
-    conn: RedisConnection,
-    key: &str,
-) -> Result<Vec<String>, AdapterError> {
-    query(conn, DbOp::Read, cmd("ZRANGE").arg(key).arg(0).arg(-1)).await
 }
 
 /// `ZREM key members…` (nothing for no members).
