@@ -9,12 +9,17 @@
 //! adapter value recovers by itself. The shared servers on 5432, 3306 and 6379
 //! are never touched.
 //!
+//! `tests/round_trips.rs` counts the round trips of every operation on the
+//! shared servers (in scratch databases and key prefixes it removes), through
+//! a counting TCP proxy ([`proxy`]) or the Mongo driver's command events.
+//!
 //! A missing server binary is a loud `SKIPPED:` line locally and a failure
 //! with `CI=true` ([`locate`]).
 
 pub mod fault;
 pub mod locate;
 pub mod ports;
+pub mod proxy;
 pub mod report;
 pub mod server;
 pub mod servers;
