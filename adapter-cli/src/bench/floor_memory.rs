@@ -35,6 +35,11 @@ impl MemoryFloor {
         }
     }
 
+    /// A copy of the user with this id, from the floor's own maps.
+    pub fn user(&self, user_id: &str) -> Option<User> {
+        self.read().users.get(user_id).cloned()
+    }
+
     fn read(&self) -> std::sync::RwLockReadGuard<'_, Maps> {
         self.maps
             .read()

@@ -4,6 +4,12 @@
 
 mod expiry;
 pub mod floor_memory;
+#[cfg(feature = "mongo")]
+mod floor_mongo;
+#[cfg(feature = "redis")]
+mod floor_redis;
+#[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
+mod floor_sql;
 mod floors;
 mod measure;
 mod report;
