@@ -229,15 +229,15 @@ impl RedisSessionAdapter {
         }
     }
 
+    /// Purges the expiry buckets one after the other, so that at most one
+    /// page of sessions is in flight.
     pub(crate) async fn remove_expired_sessions(&self) -> Result<u64, AdapterError> {
         let now = self.now_ms();
-        let counts = try_join_all(
-            self.keys
-                .expiry_buckets()
-                .map(|bucket| self.remove_expired_in(bucket, now)),
-        )
-        .await?;
-        Ok(counts.into_iter().sum())
+        let mut removed = 0;
+        for bucket in self.keys.expiry_buckets() {
+            removed += self.remove_expired_in(bucket, now).await?;
+        }
+        Ok(removed)
     }
 
     /// Purges one expiry bucket a page at a time, each page's sessions side by

@@ -81,13 +81,13 @@ impl OperationResult {
 pub struct ExpiryResult {
     /// How many expired sessions each side purged.
     pub expired_sessions: usize,
-    /// The adapter's time.
+    /// The adapter's time (median of its rounds).
     pub adapter_ms: f64,
-    /// The floor's time.
+    /// The floor's time (median of its rounds).
     pub floor_ms: f64,
-    /// Growth of this process's peak memory during the adapter's purge, KiB.
+    /// Growth of this process's peak memory during the adapter's purges, KiB (the largest).
     pub adapter_peak_growth_kib: Option<u64>,
-    /// The same during the floor's purge.
+    /// The same during the floor's purges.
     pub floor_peak_growth_kib: Option<u64>,
 }
 
@@ -148,17 +148,20 @@ impl BenchReport {
         }
         let expiry = &self.expiry;
         println!(
-            "delete_expired_sessions over {} expired: adapter {:.1} ms (peak memory +{} KiB), floor {:.1} ms (+{} KiB)",
+            "delete_expired_sessions over {} expired (median of 3): adapter {:.1} ms (peak memory +{} KiB), floor {:.1} ms (+{} KiB), ratio {:.2}",
             expiry.expired_sessions,
             expiry.adapter_ms,
             expiry.adapter_peak_growth_kib.map_or("?".into(), |kib| kib.to_string()),
             expiry.floor_ms,
             expiry.floor_peak_growth_kib.map_or("?".into(), |kib| kib.to_string()),
+            expiry.adapter_ms / expiry.floor_ms,
         );
         if let Some(single) = &self.single_core {
             println!(
-                "get_session_by_access_token on one core: {:.0} calls/s (floor {:.0}/s)",
-                single.get_session_by_access_token_per_second, single.floor_per_second
+                "get_session_by_access_token on one core: {:.0} calls/s (floor {:.0}/s, ratio {:.2})",
+                single.get_session_by_access_token_per_second,
+                single.floor_per_second,
+                single.floor_per_second / single.get_session_by_access_token_per_second
             );
         }
     }
