@@ -1,5 +1,5 @@
 //! Interop with the JS Lucia Mongoose adapter: the documents and indexes it
-//! wrote (`shared/fixtures/mongoose-lucia-0.10`) read as the JS adapter reads
+//! wrote (`fixtures/mongoose-lucia-0.10`) read as the JS adapter reads
 //! them, and what this adapter writes has the fixture's fields and BSON types.
 
 mod support;

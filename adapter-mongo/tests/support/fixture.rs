@@ -1,5 +1,5 @@
 //! The documents and indexes the JS Mongoose adapter wrote
-//! (`shared/fixtures/mongoose-lucia-0.10`), loaded into a database as
+//! (`fixtures/mongoose-lucia-0.10`, a copy of the shared fixture), loaded into a database as
 //! `mongorestore` would. Shared by this crate's interop tests and the CLI's.
 #![allow(dead_code)]
 
@@ -12,7 +12,7 @@ use serde_json::Value;
 pub const COLLECTIONS: [&str; 3] = ["users", "sessions", "refresh_tokens"];
 
 pub fn fixture_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/fixtures/mongoose-lucia-0.10")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures/mongoose-lucia-0.10")
 }
 
 pub fn read_json(name: &str) -> Value {
