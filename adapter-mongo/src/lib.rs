@@ -35,6 +35,8 @@
 
 mod adapter;
 mod codec;
+#[cfg(test)]
+mod codec_props;
 mod config;
 mod documents;
 mod error;
