@@ -190,19 +190,19 @@ impl Store {
             .count() as u64
     }
 
-    /// Deletes at most `limit` sessions expired at `now`; how many.
+    /// Deletes at most `limit` sessions expired at `now`, in one pass; how many.
     pub(crate) fn delete_expired_sessions(&mut self, now: i64, limit: usize) -> u64 {
-        let expired: Vec<String> = self
-            .sessions
-            .values()
-            .filter(|session| !is_live(session.expires, now))
-            .take(limit)
-            .map(|session| session.access_token.clone())
-            .collect();
-        expired
-            .iter()
-            .filter(|token| self.delete_session(token))
-            .count() as u64
+        let mut removed = 0;
+        let by_user = &mut self.sessions_by_user;
+        self.sessions.retain(|token, session| {
+            if removed == limit || is_live(session.expires, now) {
+                return true;
+            }
+            remove_from_index(by_user, &session.user_id, token);
+            removed += 1;
+            false
+        });
+        removed as u64
     }
 
     pub(crate) fn refresh_token_owner(&self, refresh_token: &str) -> Option<&String> {
