@@ -144,8 +144,9 @@ fn cell(row: &MySqlRow, index: usize) -> Cell {
         Ok(raw) => raw,
         Err(err) => return Cell::Unsupported(err.to_string()),
     };
-    let type_name = raw.type_info().name().to_owned();
-    let decoded = match type_name.as_str() {
+    let type_info = raw.type_info();
+    let type_name = type_info.name();
+    let decoded = match type_name {
         "BOOLEAN" | "TINYINT" | "SMALLINT" | "MEDIUMINT" | "INT" | "BIGINT" => {
             row.try_get_unchecked::<i64, _>(index).map(Cell::Integer)
         }
@@ -158,7 +159,10 @@ fn cell(row: &MySqlRow, index: usize) -> Cell {
             .map(|n| Cell::Real(n.into())),
         "DOUBLE" => row.try_get_unchecked::<f64, _>(index).map(Cell::Real),
         "DATETIME" | "TIMESTAMP" => row.try_get_unchecked::<&[u8], _>(index).map(|bytes| {
-            datetime_ms(bytes).map_or(Cell::Unsupported(type_name.clone()), Cell::TimestampMs)
+            datetime_ms(bytes).map_or_else(
+                || Cell::Unsupported(type_name.to_owned()),
+                Cell::TimestampMs,
+            )
         }),
         "VARBINARY" | "BINARY" | "BLOB" | "TINYBLOB" | "MEDIUMBLOB" | "LONGBLOB" => {
             row.try_get_unchecked::<Vec<u8>, _>(index).map(Cell::Bytes)
@@ -170,7 +174,7 @@ fn cell(row: &MySqlRow, index: usize) -> Cell {
                 Ok(text) => Cell::Text(text),
                 Err(err) => Cell::Bytes(err.into_bytes()),
             }),
-        _ => return Cell::Unsupported(type_name),
+        _ => return Cell::Unsupported(type_name.to_owned()),
     };
     decoded.unwrap_or_else(|err| Cell::Unsupported(err.to_string()))
 }

@@ -102,8 +102,9 @@ fn cell(row: &PgRow, index: usize) -> Cell {
         Ok(raw) => raw,
         Err(err) => return Cell::Unsupported(err.to_string()),
     };
-    let type_name = raw.type_info().name().to_owned();
-    let decoded = match type_name.as_str() {
+    let type_info = raw.type_info();
+    let type_name = type_info.name();
+    let decoded = match type_name {
         "TEXT" | "VARCHAR" | "BPCHAR" | "NAME" | "CITEXT" => {
             row.try_get_unchecked::<String, _>(index).map(Cell::Text)
         }
@@ -128,7 +129,7 @@ fn cell(row: &PgRow, index: usize) -> Cell {
                 Cell::TimestampMs(micros.div_euclid(1000) + PG_EPOCH_MS)
             }
         }),
-        _ => return Cell::Unsupported(type_name),
+        _ => return Cell::Unsupported(type_name.to_owned()),
     };
     decoded.unwrap_or_else(|err| Cell::Unsupported(err.to_string()))
 }
