@@ -2,7 +2,9 @@
 
 use std::sync::Arc;
 
-use adapter_core::{Adapter, Maintenance, SessionAdapter, SharedClock, Split, SystemClock};
+use adapter_core::{
+    Adapter, HashedTokens, Maintenance, SessionAdapter, SharedClock, Split, SystemClock,
+};
 
 use crate::options::{parse, Options};
 use crate::{backends, ConnectError};
@@ -92,7 +94,11 @@ pub async fn open(url: &str) -> Result<Store, ConnectError> {
 pub async fn open_with_clock(url: &str, clock: SharedClock) -> Result<Store, ConnectError> {
     let parsed = parse(url)?;
     let kind = BackendKind::from_scheme(&parsed.scheme)?;
-    open_kind(kind, &parsed.driver_url, &parsed.options, clock).await
+    let mut store = open_kind(kind, &parsed.driver_url, &parsed.options, clock).await?;
+    if parsed.options.hashed_tokens {
+        store.adapter = Arc::new(HashedTokens::new(store.adapter));
+    }
+    Ok(store)
 }
 
 async fn open_kind(
@@ -114,6 +120,21 @@ async fn open_kind(
 }
 
 /// Connects to the backend `url` names and returns it as an [`Adapter`].
+/// With `hashed_tokens=true` in the query the store keeps SHA-256 digests of
+/// tokens, and a listing shows digests instead of tokens:
+///
+/// ```
+/// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+/// use adapters::{NewUser, Session};
+/// let adapter = adapters::connect("memory:?hashed_tokens=true").await?;
+/// adapter.set_user(Some("u1"), NewUser::new("email:ada@example.com")).await?;
+/// let session = Session { access_token: "secret".into(), user_id: "u1".into(), expires: i64::MAX };
+/// adapter.set_session(&session).await?;
+/// assert!(adapter.get_session_by_access_token("secret").await?.is_some());
+/// let listed = adapter.get_sessions_by_user_id("u1").await?;
+/// assert_eq!(listed[0].access_token, adapters::token_digest("secret"));
+/// # Ok::<(), Box<dyn std::error::Error>>(()) }).unwrap();
+/// ```
 ///
 /// ```
 /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
@@ -126,14 +147,19 @@ pub async fn connect(url: &str) -> Result<Arc<dyn Adapter>, ConnectError> {
 }
 
 /// Users from `users_url`, sessions and refresh tokens from the session
-/// store at `sessions_url` (Redis), composed with [`Split`].
+/// store at `sessions_url` (Redis), composed with [`Split`]. With
+/// `hashed_tokens=true` on `sessions_url`, the session store keeps digests.
 pub async fn connect_split(
     users_url: &str,
     sessions_url: &str,
 ) -> Result<Arc<dyn Adapter>, ConnectError> {
     let users = connect(users_url).await?;
     let sessions = connect_sessions(sessions_url).await?;
-    Ok(Arc::new(Split::new(users, sessions)))
+    let split = Split::new(users, sessions);
+    if parse(sessions_url)?.options.hashed_tokens {
+        return Ok(Arc::new(HashedTokens::new(split)));
+    }
+    Ok(Arc::new(split))
 }
 
 /// Opens a session-only store.

@@ -7,6 +7,7 @@
 //! | `users`, `sessions`, `refresh_tokens` | sqlite, postgres, mysql, mongo | table or collection names | SQL: `user`, `session`, `refresh_token`; Mongo: `users`, `sessions`, `refresh_tokens` |
 //! | `key_prefix` | redis | prefix of every key | `auth` |
 //! | `setup` | sqlite, postgres, mysql, mongo | `create`: create what is missing, then verify; `verify`: only verify; `skip`: neither | `create` |
+//! | `hashed_tokens` | every backend | `true`: store SHA-256 digests of access and refresh tokens instead of the tokens ([`adapter_core::HashedTokens`]); not readable by the JS Mongoose adapter | `false` |
 //!
 //! Every other query parameter is passed to the driver unchanged.
 
@@ -43,6 +44,8 @@ pub struct Options {
     pub key_prefix: Option<String>,
     /// `setup`.
     pub setup: Setup,
+    /// `hashed_tokens`.
+    pub hashed_tokens: bool,
 }
 
 /// A URL taken apart: its scheme, our options and what is left for the driver.
@@ -131,6 +134,13 @@ fn take_option(options: &mut Options, name: &str, value: &str) -> Result<bool, C
                 _ => return Err(invalid("expected create, verify or skip")),
             };
         }
+        "hashed_tokens" => {
+            options.hashed_tokens = match value {
+                "true" => true,
+                "false" => false,
+                _ => return Err(invalid("expected true or false")),
+            };
+        }
         _ => return Ok(false),
     }
     Ok(true)
@@ -160,6 +170,10 @@ mod tests {
         assert_eq!(parsed.options.pool_size, Some(4));
         assert_eq!(parsed.options.users.as_deref(), Some("accounts"));
         assert_eq!(parsed.options.setup, Setup::Verify);
+        assert!(!parsed.options.hashed_tokens);
+        let hashed = parse("sqlite:a.db?hashed_tokens=true").expect("valid");
+        assert!(hashed.options.hashed_tokens);
+        assert_eq!(hashed.driver_url, "sqlite:a.db");
     }
 
     #[test]
@@ -168,6 +182,7 @@ mod tests {
             "sqlite:a.db?pool_size=0",
             "sqlite:a.db?pool_size=x",
             "sqlite:a.db?setup=yes",
+            "sqlite:a.db?hashed_tokens=yes",
             "sqlite:a.db?users=a;drop",
             "redis://h?key_prefix=",
         ] {
