@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use adapter_sql::SqlAdapter;
 use fault_tests::{run_fault, servers, FaultPlan, Target};
-use sqlx::mysql::{MySqlConnectOptions, MySqlPoolOptions};
+use sqlx::mysql::MySqlConnectOptions;
 use sqlx::{ConnectOptions, Executor};
 
 /// The pool's acquire timeout: the longest a call waits for a connection.
@@ -30,14 +30,13 @@ async fn mariadb_restarts_under_load_lose_no_acknowledged_write() {
         .expect("create the test database");
     drop(connection);
     let url = format!("mysql://root@127.0.0.1:{}/faults", server.port());
-    let options = url.parse::<MySqlConnectOptions>().expect("a MySQL URL");
-    let pool = MySqlPoolOptions::new()
-        .max_connections(4)
-        .acquire_timeout(ACQUIRE_TIMEOUT)
-        .after_connect(|conn, _| {
-            Box::pin(async move { conn.execute(adapter_sql::MYSQL_SESSION_SQL).await.map(drop) })
-        })
-        .connect_with(options.charset("utf8mb4"))
+    // The pool users get from `SqlAdapter::mysql_pool_with`: no ping before
+    // each call, so a connection the restart broke fails once and is replaced.
+    let settings = adapter_sql::PoolSettings {
+        max_connections: Some(4),
+        acquire_timeout: ACQUIRE_TIMEOUT,
+    };
+    let pool = SqlAdapter::mysql_pool_with(&url, settings)
         .await
         .expect("a pool on the private server");
     let adapter = Arc::new(

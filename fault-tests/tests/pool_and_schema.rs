@@ -15,7 +15,6 @@ use std::time::{Duration, Instant};
 use adapter_core::{Adapter, NewUser, Session, SessionAdapter, UserAdapter, UserUpdate};
 use adapter_sql::SqlAdapter;
 use fault_tests::servers;
-use sqlx::postgres::PgPoolOptions;
 use sqlx::PgPool;
 
 fn new_user(provider_id: &str) -> NewUser {
@@ -26,13 +25,18 @@ fn new_user(provider_id: &str) -> NewUser {
     }
 }
 
+/// The pool users get from `SqlAdapter::postgres_pool_with`.
 async fn pool(port: u16, database: &str, size: u32) -> PgPool {
-    PgPoolOptions::new()
-        .max_connections(size)
-        .acquire_timeout(Duration::from_secs(2))
-        .connect(&format!("postgres://postgres@127.0.0.1:{port}/{database}"))
-        .await
-        .unwrap()
+    let settings = adapter_sql::PoolSettings {
+        max_connections: Some(size),
+        acquire_timeout: Duration::from_secs(2),
+    };
+    SqlAdapter::postgres_pool_with(
+        &format!("postgres://postgres@127.0.0.1:{port}/{database}"),
+        settings,
+    )
+    .await
+    .unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

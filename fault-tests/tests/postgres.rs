@@ -6,7 +6,6 @@ use std::time::Duration;
 
 use adapter_sql::SqlAdapter;
 use fault_tests::{run_fault, servers, FaultPlan, Target};
-use sqlx::postgres::PgPoolOptions;
 
 /// The pool's acquire timeout: the longest a call waits for a connection.
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(2);
@@ -17,10 +16,13 @@ async fn postgres_restarts_under_load_lose_no_acknowledged_write() {
         return;
     };
     let url = format!("postgres://postgres@127.0.0.1:{}/postgres", server.port());
-    let pool = PgPoolOptions::new()
-        .max_connections(4)
-        .acquire_timeout(ACQUIRE_TIMEOUT)
-        .connect(&url)
+    // The pool users get from `SqlAdapter::postgres_pool_with`: no ping before
+    // each call, so a connection the restart broke fails once and is replaced.
+    let settings = adapter_sql::PoolSettings {
+        max_connections: Some(4),
+        acquire_timeout: ACQUIRE_TIMEOUT,
+    };
+    let pool = SqlAdapter::postgres_pool_with(&url, settings)
         .await
         .expect("connect to the private server");
     let adapter = Arc::new(
