@@ -11,8 +11,8 @@ use clap::Parser;
 
 use crate::cli::{Cli, Command};
 use crate::failure::{ExitCode, Failure};
-use crate::secrets::redact_url;
 use crate::steps::Steps;
+use adapters::redact_url;
 
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();

@@ -1,4 +1,5 @@
-//! The records the adapters store and return.
+//! The records the adapters store and return. Their `Debug` hides tokens and
+//! password hashes (see `redact.rs`).
 
 use serde::{Deserialize, Serialize};
 
@@ -18,7 +19,7 @@ pub type UserData = serde_json::Map<String, serde_json::Value>;
 /// };
 /// assert_eq!(user.id, "u1");
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub struct User {
     /// The user's id, unique per store.
     pub id: String,
@@ -38,7 +39,7 @@ pub struct User {
 /// assert!(session.is_live_at(1_000));
 /// assert!(!session.is_live_at(1_001));
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Session {
     /// The bearer token that names this session; unique per store.
     pub access_token: String,
@@ -62,7 +63,7 @@ impl Session {
 /// let token = RefreshToken { refresh_token: "rt".into(), user_id: "u1".into() };
 /// assert_eq!(token.user_id, "u1");
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RefreshToken {
     /// The token itself; unique per store.
     pub refresh_token: String,
@@ -78,7 +79,7 @@ pub struct RefreshToken {
 /// user.user_data.insert("user_email".into(), "ada@example.com".into());
 /// assert!(user.hashed_password.is_none());
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct NewUser {
     /// `"provider:identifier"`.
     pub provider_id: String,
@@ -106,7 +107,7 @@ impl NewUser {
 /// assert!(!clear_password.is_empty());
 /// assert!(UserUpdate::default().is_empty());
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct UserUpdate {
     /// `None`: leave as is.
     pub provider_id: Option<String>,

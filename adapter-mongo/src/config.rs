@@ -4,7 +4,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use adapter_core::{AdapterError, DbOp, SharedClock, SystemClock, UserIdGenerator};
+use adapter_core::{redact_url, AdapterError, DbOp, SharedClock, SystemClock, UserIdGenerator};
 use mongodb::options::ClientOptions;
 use mongodb::{Client, Database};
 
@@ -217,33 +217,4 @@ pub(crate) async fn database_from_url(url: &str) -> Result<Database, AdapterErro
     let client = Client::with_options(options)
         .map_err(|err| AdapterError::database(DbOp::Read, false, err))?;
     Ok(client.database(&name))
-}
-
-/// `url` with the password of its user info replaced by `***`.
-///
-/// ```
-/// assert_eq!(
-///     adapter_mongo::redact_url("mongodb://ada:s3cret@db:27017/app"),
-///     "mongodb://ada:***@db:27017/app"
-/// );
-/// assert_eq!(adapter_mongo::redact_url("mongodb://db/app"), "mongodb://db/app");
-/// ```
-pub fn redact_url(url: &str) -> String {
-    let Some(scheme_end) = url.find("://").map(|at| at + 3) else {
-        return url.to_string();
-    };
-    let rest = &url[scheme_end..];
-    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
-    let Some(at) = rest[..authority_end].rfind('@') else {
-        return url.to_string();
-    };
-    match rest[..at].find(':') {
-        Some(colon) => format!(
-            "{}{}:***{}",
-            &url[..scheme_end],
-            &rest[..colon],
-            &rest[at..]
-        ),
-        None => url.to_string(),
-    }
 }

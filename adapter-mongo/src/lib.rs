@@ -44,9 +44,10 @@ mod indexes;
 mod maintenance;
 
 pub use adapter::MongoAdapter;
+/// Hides the passwords of a connection URL (the one function every crate uses).
+pub use adapter_core::redact_url;
 pub use config::{
-    redact_url, CollectionNames, MongoAdapterBuilder, DEFAULT_DATABASE,
-    DEFAULT_SERVER_SELECTION_TIMEOUT,
+    CollectionNames, MongoAdapterBuilder, DEFAULT_DATABASE, DEFAULT_SERVER_SELECTION_TIMEOUT,
 };
 pub use error::ServerFailure;
 pub use indexes::IndexSetupError;

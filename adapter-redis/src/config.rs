@@ -176,7 +176,11 @@ impl RedisConfig {
 
 impl fmt::Debug for RedisConfig {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let urls: Vec<String> = self.urls.iter().map(|url| redact(url)).collect();
+        let urls: Vec<String> = self
+            .urls
+            .iter()
+            .map(|url| adapter_core::redact_url(url))
+            .collect();
         f.debug_struct("RedisConfig")
             .field("urls", &urls)
             .field("cluster", &self.cluster)
@@ -190,16 +194,6 @@ impl fmt::Debug for RedisConfig {
     }
 }
 
-/// The URL with any user info (`user:password@`) replaced by `***@`.
-fn redact(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(scheme_end), Some(at)) if at > scheme_end => {
-            format!("{}***{}", &url[..scheme_end + 3], &url[at..])
-        }
-        _ => url.to_owned(),
-    }
-}
-
 #[cfg(test)]
 #[allow(clippy::unwrap_used)] // a test may unwrap what it built itself
 mod tests {
@@ -210,7 +204,7 @@ mod tests {
         let config = RedisConfig::new("redis://user:s3cret@host:6379/0");
         let shown = format!("{config:?}");
         assert!(!shown.contains("s3cret"), "{shown}");
-        assert!(shown.contains("redis://***@host:6379/0"), "{shown}");
+        assert!(shown.contains("redis://user:***@host:6379/0"), "{shown}");
     }
 
     #[test]

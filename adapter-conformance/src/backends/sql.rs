@@ -143,7 +143,7 @@ impl RawPool {
 }
 
 /// Which engine, and where its server is.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 enum Target {
     #[cfg(feature = "sqlite")]
     Sqlite(std::path::PathBuf),
@@ -151,6 +151,25 @@ enum Target {
     Postgres(String),
     #[cfg(feature = "mysql")]
     MySql(String),
+}
+
+impl std::fmt::Debug for Target {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            #[cfg(feature = "sqlite")]
+            Target::Sqlite(dir) => f.debug_tuple("Sqlite").field(dir).finish(),
+            #[cfg(feature = "postgres")]
+            Target::Postgres(url) => f
+                .debug_tuple("Postgres")
+                .field(&adapter_core::redact_url(url))
+                .finish(),
+            #[cfg(feature = "mysql")]
+            Target::MySql(url) => f
+                .debug_tuple("MySql")
+                .field(&adapter_core::redact_url(url))
+                .finish(),
+        }
+    }
 }
 
 /// A SQL backend: see the module docs.
