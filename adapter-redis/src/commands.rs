@@ -19,6 +19,19 @@ async fn query<T: FromRedisValue>(
         .map_err(|err| map_redis_error(op, err))
 }
 
+/// Runs a write of several steps to its end in a task of its own, so that a
+/// caller who stops waiting (its time limit ran out) cannot stop it between a
+/// record and its index entry, or before an undo.
+pub(crate) async fn run_to_completion<T, F>(steps: F) -> Result<T, AdapterError>
+where
+    T: Send + 'static,
+    F: std::future::Future<Output = Result<T, AdapterError>> + Send + 'static,
+{
+    tokio::spawn(steps)
+        .await
+        .map_err(|stopped| AdapterError::database(DbOp::Write, false, stopped))?
+}
+
 /// `GET key`.
 pub(crate) async fn get(conn: RedisConnection, key: &str) -> Result<Option<Vec<u8>>, AdapterError> {
     query(conn, DbOp::Read, cmd("GET").arg(key)).await

@@ -41,20 +41,26 @@ impl RedisSessionAdapter {
         &self,
         token: &RefreshToken,
     ) -> Result<(), AdapterError> {
+        let conn = self.conn();
         let key = self.keys.refresh_token(&token.refresh_token);
-        let record = encode_refresh_token(token);
-        if !commands::set_new(self.conn(), &key, &record, None).await? {
-            return Err(AdapterError::DuplicateRefreshToken);
-        }
         let index = self.keys.user_refresh_tokens(&token.user_id);
-        if let Err(err) = commands::set_add(self.conn(), &index, &token.refresh_token).await {
-            // Never leave a token its user's index does not know of.
-            if let Err(undo) = commands::compare_and_delete(self.conn(), &key, &record).await {
-                tracing::error!(error = %undo, "a refresh token left out of its user index could not be removed");
+        let record = encode_refresh_token(token);
+        let member = token.refresh_token.clone();
+        // A token has no TTL: one left out of its user's index would outlive
+        // every delete by user, so the steps run to their end whatever the caller does.
+        commands::run_to_completion(async move {
+            if !commands::set_new(conn.clone(), &key, &record, None).await? {
+                return Err(AdapterError::DuplicateRefreshToken);
             }
-            return Err(err);
-        }
-        Ok(())
+            if let Err(err) = commands::set_add(conn.clone(), &index, &member).await {
+                if let Err(undo) = commands::compare_and_delete(conn, &key, &record).await {
+                    tracing::error!(error = %undo, "a refresh token left out of its user index could not be removed");
+                }
+                return Err(err);
+            }
+            Ok(())
+        })
+        .await
     }
 
     pub(crate) async fn take_refresh_token(

@@ -88,43 +88,50 @@ impl RedisSessionAdapter {
     /// at most, and cannot shorten the owner's: the user index only raises a
     /// score, the expiry bucket never changes one.
     pub(crate) async fn insert_session(&self, session: &Session) -> Result<(), AdapterError> {
+        let conn = self.conn();
         let key = self.keys.session(&session.access_token);
         let record = encode_session(session);
         let expire_at = self.key_expiry(session.expires);
         let user_index = self.keys.user_sessions(&session.user_id);
         let bucket = self.keys.expiry_bucket_of(&session.access_token);
-        let (stored, user_indexed, bucket_indexed) = tokio::join!(
-            commands::set_new(self.conn(), &key, &record, Some(expire_at)),
-            commands::index_add(
-                self.conn(),
-                &user_index,
-                &session.access_token,
-                expire_at,
-                Rescore::Upwards,
-                true,
-                expire_at,
-            ),
-            commands::index_add(
-                self.conn(),
-                &bucket,
-                &session.access_token,
-                session.expires,
-                Rescore::Never,
-                false,
-                expire_at,
-            ),
-        );
-        if !stored? {
-            return Err(AdapterError::DuplicateAccessToken);
-        }
-        if let Err(err) = user_indexed.and(bucket_indexed) {
-            // Never leave a session its user's index does not know of.
-            if let Err(undo) = commands::compare_and_delete(self.conn(), &key, &record).await {
-                tracing::error!(error = %undo, "a session left out of its user index could not be removed");
+        let (token, expires) = (session.access_token.clone(), session.expires);
+        // Run to their end whatever the caller does, so that the undo below
+        // is never cut off by the caller's time limit.
+        commands::run_to_completion(async move {
+            let (stored, user_indexed, bucket_indexed) = tokio::join!(
+                commands::set_new(conn.clone(), &key, &record, Some(expire_at)),
+                commands::index_add(
+                    conn.clone(),
+                    &user_index,
+                    &token,
+                    expire_at,
+                    Rescore::Upwards,
+                    true,
+                    expire_at,
+                ),
+                commands::index_add(
+                    conn.clone(),
+                    &bucket,
+                    &token,
+                    expires,
+                    Rescore::Never,
+                    false,
+                    expire_at,
+                ),
+            );
+            if !stored? {
+                return Err(AdapterError::DuplicateAccessToken);
             }
-            return Err(err);
-        }
-        Ok(())
+            if let Err(err) = user_indexed.and(bucket_indexed) {
+                // Never leave a session its user's index does not know of.
+                if let Err(undo) = commands::compare_and_delete(conn, &key, &record).await {
+                    tracing::error!(error = %undo, "a session left out of its user index could not be removed");
+                }
+                return Err(err);
+            }
+            Ok(())
+        })
+        .await
     }
 
     pub(crate) async fn remove_sessions(

@@ -266,3 +266,67 @@ async fn bad_keys_are_invalid_input_before_any_call() {
     assert_eq!(err.code(), "AUTH_INVALID_INPUT");
     assert!(common::keys_of(&mut raw, &adapter).await.is_empty());
 }
+
+/// Polls `write` until `key` exists in Redis (or the write finishes), then
+/// drops it: a caller whose own time limit ran out right after the first step.
+async fn give_up_once_stored<F: std::future::Future>(
+    write: F,
+    raw: &mut redis::aio::MultiplexedConnection,
+    key: &str,
+) {
+    let mut write = std::pin::pin!(write);
+    for _ in 0..10_000 {
+        if futures::poll!(write.as_mut()).is_ready() || common::exists(raw, key).await {
+            return;
+        }
+    }
+    panic!("{key} was never stored");
+}
+
+#[tokio::test]
+async fn a_write_its_caller_gave_up_on_still_reaches_the_user_index() {
+    let Some(url) = url_from_env("REDIS_URL", "given_up") else {
+        return;
+    };
+    let (adapter, mut raw) = single_node(&url, "given_up").await;
+    let tokens: Vec<String> = (0..20).map(|n| format!("given-up-{n}")).collect();
+    for token in &tokens {
+        let key = adapter.keys().refresh_token(token);
+        give_up_once_stored(
+            adapter.set_refresh_token(&refresh(token, "u1")),
+            &mut raw,
+            &key,
+        )
+        .await;
+        let key = adapter.keys().session(token);
+        let live = session(token, "u1", now_ms() + 60_000);
+        give_up_once_stored(adapter.set_session(&live), &mut raw, &key).await;
+    }
+    // The rest of each write runs on by itself; give it time to land.
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+
+    assert_eq!(
+        adapter
+            .delete_refresh_tokens_by_user_id("u1")
+            .await
+            .unwrap(),
+        tokens.len() as u64
+    );
+    assert_eq!(
+        adapter.delete_sessions_by_user_id("u1").await.unwrap(),
+        tokens.len() as u64
+    );
+    for token in &tokens {
+        assert_eq!(
+            adapter.get_user_id_by_refresh_token(token).await.unwrap(),
+            None,
+            "refresh token {token} outlived its user's delete"
+        );
+        assert_eq!(
+            adapter.get_session_by_access_token(token).await.unwrap(),
+            None,
+            "session {token} outlived its user's delete"
+        );
+    }
+    clean(&mut raw, &adapter).await;
+}
