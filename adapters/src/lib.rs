@@ -39,6 +39,7 @@ pub use adapter_redis as redis;
 /// The SQL backends' crate, for builders over an existing pool.
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 pub use adapter_sql as sql;
+pub use backends::redis::node_urls as redis_node_urls;
 pub use connect::{
     connect, connect_sessions, connect_split, open, open_with_clock, BackendKind, Store,
 };

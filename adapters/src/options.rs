@@ -6,7 +6,7 @@
 //! | `connect_timeout_ms` | postgres, mysql, mongo, redis | give up connecting (and, for Redis, a reply) after this long | 5000 |
 //! | `users`, `sessions`, `refresh_tokens` | sqlite, postgres, mysql, mongo | table or collection names | SQL: `user`, `session`, `refresh_token`; Mongo: `users`, `sessions`, `refresh_tokens` |
 //! | `key_prefix` | redis | prefix of every key | `auth` |
-//! | `setup` | sqlite, postgres, mysql, mongo | `create`: create what is missing, then verify; `verify`: only verify; `skip`: neither | `create` |
+//! | `setup` | sqlite, postgres, mysql, mongo | `create`: create what is missing, then verify; `verify`: only verify; `skip`: neither (SQL: as `verify`, the user columns are read in any case) | `create` |
 //! | `hashed_tokens` | every backend | `true`: store SHA-256 digests of access and refresh tokens instead of the tokens ([`adapter_core::HashedTokens`]); not readable by the JS Mongoose adapter | `false` |
 //!
 //! Every other query parameter is passed to the driver unchanged.

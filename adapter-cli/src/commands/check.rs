@@ -23,12 +23,8 @@ fn backend_for(kind: BackendKind, url: &str) -> Result<Box<dyn Backend>, Failure
         BackendKind::Mongo => Box::new(backends::mongo::MongoBackend::new(url)),
         #[cfg(feature = "redis")]
         BackendKind::Redis => {
-            let nodes: Vec<&str> = url
-                .split(',')
-                .map(str::trim)
-                .filter(|node| !node.is_empty())
-                .collect();
-            if nodes.len() > 1 {
+            let (nodes, cluster) = adapters::redis_node_urls(url);
+            if cluster {
                 Box::new(backends::redis::RedisBackend::cluster(nodes))
             } else {
                 Box::new(backends::redis::RedisBackend::single_node(url))

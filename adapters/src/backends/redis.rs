@@ -9,10 +9,17 @@ use crate::connect::BackendKind;
 use crate::options::Options;
 use crate::ConnectError;
 
-/// The node URLs of `url`: a single node, a comma-separated list (a cluster),
-/// or `redis+cluster://host:port,host:port` (a cluster).
-#[cfg_attr(not(feature = "redis"), allow(dead_code))]
-fn node_urls(url: &str) -> (Vec<String>, bool) {
+/// The node URLs of a Redis URL, and whether they name a cluster: a single
+/// node, a comma-separated list of node URLs (a cluster), or
+/// `redis+cluster://host:port,host:port` (a cluster).
+///
+/// ```
+/// let (nodes, cluster) = adapters::redis_node_urls("redis+cluster://a:7000,b:7001");
+/// assert_eq!(nodes, ["redis://a:7000", "redis://b:7001"]);
+/// assert!(cluster);
+/// assert!(!adapters::redis_node_urls("redis://cache:6379").1);
+/// ```
+pub fn node_urls(url: &str) -> (Vec<String>, bool) {
     if let Some(hosts) = url.strip_prefix("redis+cluster://") {
         let urls = hosts
             .split(',')

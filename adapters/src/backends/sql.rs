@@ -1,7 +1,8 @@
 //! `sqlite:`, `postgres://`, `mysql://`: the Lucia tables.
 //!
-//! `setup=skip` verifies like `setup=verify`: the adapter reads the user
-//! table's columns from the catalogue in any case.
+//! `setup=skip` cannot skip everything on SQL: the adapter reads the user
+//! table's columns from the catalogue to know the user data, so it opens as
+//! `setup=verify` does (nothing created, the schema checked).
 
 use crate::connect::{BackendKind, Store};
 use crate::options::Options;
