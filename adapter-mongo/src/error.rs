@@ -1,10 +1,12 @@
 //! The one mapping from the driver's errors to [`AdapterError`].
 //!
-//! A duplicate-key error (E11000) is classified by the index it names, read
-//! from the server's structured reply (`keyPattern`) or, failing that, from
-//! the index-name slot of the message, never by looking for a field name:
-//! the message also holds the duplicated value. No server message is copied
-//! into an error, because it may hold a token or a password hash.
+//! A duplicate-key error (E11000) is classified by the index it names: the
+//! index-name slot of the server's message, which stands before the
+//! duplicated value (so a value can never pass for an index name), or, where
+//! a server leaves it out, the `keyPattern` of the structured reply matched
+//! against the known indexes. Never by looking for a field name anywhere in
+//! the message, which also holds the duplicated value. No server message is
+//! copied into an error, because it may hold a token or a password hash.
 
 use std::collections::HashMap;
 use std::fmt;

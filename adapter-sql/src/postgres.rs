@@ -1,6 +1,7 @@
-//! PostgreSQL. Statements whose columns follow the table (`SELECT *`,
-//! `RETURNING *`) are never cached prepared statements, so a column added
-//! while the pool is warm never trips "cached plan must not change result type".
+//! PostgreSQL. Every statement is a cached prepared statement (one round
+//! trip). A column added while the pool is warm makes a cached `SELECT *` or
+//! `RETURNING *` fail with "cached plan must not change result type" (C13):
+//! that connection then forgets its statements and runs the call once more.
 
 use std::str::FromStr;
 use std::sync::Arc;
