@@ -1,6 +1,6 @@
-//! C11 on a Redis Cluster: one master of a private 3-master cluster (every
-//! node `appendonly yes`, `appendfsync always`) stopped (`SIGTERM`, then
-//! `SIGKILL`) and started again under a concurrent workload on one
+//! C11 on a Redis Cluster: each master of a private 3-master cluster (every
+//! node `appendonly yes`, `appendfsync always`) in turn stopped (`SIGTERM`,
+//! then `SIGKILL`) and started again under a concurrent workload on one
 //! `RedisSessionAdapter`. Keys on the other masters keep being served.
 
 use std::sync::Arc;
@@ -21,25 +21,32 @@ async fn a_cluster_master_restarting_under_load_loses_no_acknowledged_write() {
         .iter()
         .map(|node| format!("redis://127.0.0.1:{}", node.port()))
         .collect();
-    let sessions = RedisConfig::cluster(urls)
-        .connection_timeout(Duration::from_millis(500))
-        .response_timeout(Duration::from_secs(1))
-        .operation_timeout(OPERATION_TIMEOUT)
-        .connect()
-        .await
-        .expect("connect to the private cluster");
-    let target = Target {
-        backend: "redis-cluster (one of 3 masters restarted)".into(),
-        users: None,
-        sessions: Arc::new(sessions),
-    };
     let plan = FaultPlan {
         configured_timeout: OPERATION_TIMEOUT,
         partial_outage: true,
         ..FaultPlan::default()
     };
-    let restarted = &mut nodes[0];
-    run_fault(&target, restarted, &plan)
-        .await
-        .assert_kept_promises();
+    let masters = nodes.len();
+    for (number, restarted) in nodes.iter_mut().enumerate() {
+        // A key prefix per round: the workload's keys start afresh each time.
+        let sessions = RedisConfig::cluster(urls.clone())
+            .prefix(format!("fault{number}"))
+            .connection_timeout(Duration::from_millis(500))
+            .response_timeout(Duration::from_secs(1))
+            .operation_timeout(OPERATION_TIMEOUT)
+            .connect()
+            .await
+            .expect("connect to the private cluster");
+        let target = Target {
+            backend: format!(
+                "redis-cluster (master {} of {masters} restarted)",
+                number + 1
+            ),
+            users: None,
+            sessions: Arc::new(sessions),
+        };
+        run_fault(&target, restarted, &plan)
+            .await
+            .assert_kept_promises();
+    }
 }
