@@ -21,7 +21,8 @@ pub struct Cli {
     pub sessions_url: Option<String>,
 
     /// Decide expiry as of this instant (milliseconds since the Unix epoch)
-    /// instead of now: for `stats` and `purge-expired` previews and audits.
+    /// instead of now, for `stats` and `purge-expired` (which then deletes
+    /// what will have expired by that instant). Other commands ignore it.
     #[arg(long, global = true, value_name = "MS")]
     pub at: Option<i64>,
 

@@ -53,6 +53,13 @@ impl Failure {
             | ConnectError::InvalidOption { .. }
             | ConnectError::WrongRole(_) => Self::new(ExitCode::Usage, message)
                 .hint("see `adapter --help` and the URL table in the README"),
+            ConnectError::Adapter(adapters::AdapterError::Database { ref source, .. })
+                if is_schema_problem(source.as_ref()) =>
+            {
+                Self::new(ExitCode::CheckFailed, message).hint(
+                    "`adapter migrate` creates what is missing; a mismatch it names must be fixed by hand",
+                )
+            }
             ConnectError::FeatureDisabled { feature, .. } => {
                 Self::new(ExitCode::Unavailable, message).hint(format!(
                     "rebuild with the feature: cargo run -p adapter-cli --features {feature} -- …"
@@ -91,4 +98,18 @@ impl From<adapters::AdapterError> for Failure {
         };
         Self::new(ExitCode::StoreFailed, format!("{} ({})", err, err.code())).hint(hint)
     }
+}
+
+/// Whether the store answered but its schema or indexes are not as the adapter needs.
+fn is_schema_problem(source: &(dyn std::error::Error + Send + Sync + 'static)) -> bool {
+    #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
+    if source.is::<adapters::sql::SchemaError>() {
+        return true;
+    }
+    #[cfg(feature = "mongo")]
+    if source.is::<adapters::mongo::IndexSetupError>() {
+        return true;
+    }
+    let _ = source;
+    false
 }

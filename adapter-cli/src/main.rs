@@ -49,8 +49,20 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         }
         _ => {}
     }
-    let url = match &cli.command {
-        Command::Migrate { verify: true } => with_query(&cli.url, "setup=verify"),
+    // Only `migrate` and `demo` create what is missing; counting and purging
+    // never change a schema (unless the URL asks with its own setup=).
+    let read_only_setup = match kind {
+        Ok(adapters::BackendKind::Mongo) => Some("setup=skip"),
+        Ok(adapters::BackendKind::Memory) => None,
+        _ => Some("setup=verify"),
+    };
+    let url = match (&cli.command, read_only_setup) {
+        (Command::Migrate { verify: true }, _) => with_query(&cli.url, "setup=verify"),
+        (Command::Stats | Command::PurgeExpired { .. }, Some(setup))
+            if !cli.url.contains("setup=") =>
+        {
+            with_query(&cli.url, setup)
+        }
         _ => cli.url.clone(),
     };
     let clock: adapters::SharedClock = match cli.at {
@@ -65,14 +77,12 @@ async fn run(cli: Cli) -> Result<(), Failure> {
     }
     let adapter = match &cli.sessions_url {
         Some(sessions_url) => {
-            let sessions = adapters::connect_sessions(sessions_url)
+            let split = adapters::split_with_sessions(store.adapter.clone(), sessions_url)
                 .await
                 .map_err(|err| Failure::cannot_open("redis", err))?;
             if !cli.json {
                 eprintln!("sessions: {}", redact_url(sessions_url));
             }
-            let split: std::sync::Arc<dyn adapters::Adapter> =
-                std::sync::Arc::new(adapters::Split::new(store.adapter.clone(), sessions));
             split
         }
         None => store.adapter.clone(),

@@ -108,9 +108,13 @@ pub fn redact_url(url: &str) -> String {
         let authority = &tail[..authority_end];
         match authority.rfind('@') {
             Some(at) => {
-                let user = authority[..at].split(':').next().unwrap_or_default();
+                let (user, password) = authority[..at]
+                    .split_once(':')
+                    .unwrap_or((&authority[..at], ""));
                 shown.push_str(user);
-                shown.push_str(":***");
+                if !password.is_empty() {
+                    shown.push_str(":***");
+                }
                 shown.push_str(&authority[at..]);
             }
             None => shown.push_str(authority),
@@ -233,6 +237,11 @@ mod tests {
                 "postgres://db/auth?sslpassword=***&password=***",
             ),
             ("mongodb://db/auth?x=1", "mongodb://db/auth?x=1"),
+            (
+                "postgres://postgres@127.0.0.1/db",
+                "postgres://postgres@127.0.0.1/db",
+            ),
+            ("postgres://app:@db/auth", "postgres://app@db/auth"),
             ("memory:", "memory:"),
             ("", ""),
         ] {

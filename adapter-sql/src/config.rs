@@ -5,16 +5,23 @@ use std::sync::Arc;
 
 use adapter_core::{validate, AdapterError, SharedClock, SystemClock, UserIdGenerator};
 
+/// The longest table name: 63 bytes (PostgreSQL's limit) less the longest
+/// suffix of a name derived from it (`_user_id_idx`, and room to spare).
+pub const MAX_TABLE_NAME_BYTES: usize = 48;
+
 /// The three table names; defaults are the Lucia docs' `user`, `session`, `refresh_token`.
 ///
-/// Names are identifiers (`[A-Za-z_][A-Za-z0-9_]*`, at most 63 bytes) and are
-/// always quoted in SQL, so reserved words such as `user` work on every engine.
+/// Names are identifiers (`[A-Za-z_][A-Za-z0-9_]*`, at most 48 bytes, so that
+/// the names derived from them, such as `{table}_user_id_idx`, fit the 63 and
+/// 64 bytes PostgreSQL and MySQL allow), three different ones, and are always
+/// quoted in SQL, so reserved words such as `user` work on every engine.
 ///
 /// ```
 /// use adapter_sql::TableNames;
 /// let tables = TableNames::new("app_user", "app_session", "app_refresh_token").unwrap();
 /// assert_eq!(tables.user(), "app_user");
 /// assert!(TableNames::new("user; DROP", "s", "r").is_err());
+/// assert!(TableNames::new("same", "same", "r").is_err());
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TableNames {
@@ -34,7 +41,8 @@ impl Default for TableNames {
 }
 
 impl TableNames {
-    /// Custom names; each must be a portable identifier of at most 63 bytes.
+    /// Custom names; each must be a portable identifier of at most
+    /// [`MAX_TABLE_NAME_BYTES`] bytes, and no two the same.
     pub fn new(
         user: impl Into<String>,
         session: impl Into<String>,
@@ -50,12 +58,21 @@ impl TableNames {
             ("tables.session", &names.session),
             ("tables.refresh_token", &names.refresh_token),
         ] {
-            if name.len() > 63 || !validate::is_portable_identifier(name) {
+            if name.len() > MAX_TABLE_NAME_BYTES || !validate::is_portable_identifier(name) {
                 return Err(AdapterError::invalid_input(
                     field,
-                    "a table name must match [A-Za-z_][A-Za-z0-9_]* and be at most 63 bytes",
+                    "a table name must match [A-Za-z_][A-Za-z0-9_]* and be at most 48 bytes",
                 ));
             }
+        }
+        if names.user == names.session
+            || names.user == names.refresh_token
+            || names.session == names.refresh_token
+        {
+            return Err(AdapterError::invalid_input(
+                "tables",
+                "the user, session and refresh-token tables must have three different names",
+            ));
         }
         Ok(names)
     }

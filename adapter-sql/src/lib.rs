@@ -43,7 +43,7 @@ mod statements;
 mod timestamp;
 
 pub use adapter::{SqlAdapter, SqlStats};
-pub use config::{PoolSettings, SqlBuilder, SqlOptions, TableNames};
+pub use config::{PoolSettings, SqlBuilder, SqlOptions, TableNames, MAX_TABLE_NAME_BYTES};
 #[cfg(feature = "mysql")]
 pub use mysql::MYSQL_SESSION_SQL;
 pub use schema::{Dialect, SchemaError, SchemaProblem, SchemaReport};

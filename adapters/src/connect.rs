@@ -154,6 +154,16 @@ pub async fn connect_split(
     sessions_url: &str,
 ) -> Result<Arc<dyn Adapter>, ConnectError> {
     let users = connect(users_url).await?;
+    split_with_sessions(users, sessions_url).await
+}
+
+/// `users` composed with [`Split`] with the session store at `sessions_url`
+/// (Redis); with `hashed_tokens=true` on `sessions_url`, the session store
+/// keeps digests. What [`connect_split`] does once it has the user store.
+pub async fn split_with_sessions(
+    users: Arc<dyn Adapter>,
+    sessions_url: &str,
+) -> Result<Arc<dyn Adapter>, ConnectError> {
     let sessions = connect_sessions(sessions_url).await?;
     let split = Split::new(users, sessions);
     if parse(sessions_url)?.options.hashed_tokens {

@@ -41,6 +41,7 @@ pub use adapter_redis as redis;
 pub use adapter_sql as sql;
 pub use backends::redis::node_urls as redis_node_urls;
 pub use connect::{
-    connect, connect_sessions, connect_split, open, open_with_clock, BackendKind, Store,
+    connect, connect_sessions, connect_split, open, open_with_clock, split_with_sessions,
+    BackendKind, Store,
 };
 pub use error::ConnectError;

@@ -2,8 +2,8 @@
 //!
 //! | option | backends | meaning | default |
 //! |---|---|---|---|
-//! | `pool_size` | sqlite, postgres, mysql, mongo | most connections in the pool | driver's |
-//! | `connect_timeout_ms` | postgres, mysql, mongo, redis | give up connecting (and, for Redis, a reply) after this long | 5000 |
+//! | `pool_size` | sqlite, postgres, mysql, mongo | most connections in the pool, 1 to 10 000 | driver's |
+//! | `connect_timeout_ms` | postgres, mysql, mongo, redis | give up connecting (and, for Redis, a reply) after this long, 1 to 600 000 | 5000 |
 //! | `users`, `sessions`, `refresh_tokens` | sqlite, postgres, mysql, mongo | table or collection names | SQL: `user`, `session`, `refresh_token`; Mongo: `users`, `sessions`, `refresh_tokens` |
 //! | `key_prefix` | redis | prefix of every key | `auth` |
 //! | `setup` | sqlite, postgres, mysql, mongo | `create`: create what is missing, then verify; `verify`: only verify; `skip`: neither (SQL: as `verify`, the user columns are read in any case) | `create` |
@@ -88,6 +88,11 @@ pub(crate) fn parse(url: &str) -> Result<ParsedUrl, ConnectError> {
     })
 }
 
+/// The most connections `pool_size` may ask for (drivers allocate per slot up front).
+const MAX_POOL_SIZE: u32 = 10_000;
+/// The longest `connect_timeout_ms`: ten minutes.
+const MAX_CONNECT_TIMEOUT_MS: u64 = 600_000;
+
 /// Reads one of our options into `options`; false when `name` is the driver's.
 fn take_option(options: &mut Options, name: &str, value: &str) -> Result<bool, ConnectError> {
     let invalid = |reason: &str| ConnectError::InvalidOption {
@@ -99,8 +104,8 @@ fn take_option(options: &mut Options, name: &str, value: &str) -> Result<bool, C
             let size: u32 = value
                 .parse()
                 .map_err(|_| invalid("expected a whole number of connections"))?;
-            if size == 0 {
-                return Err(invalid("must be at least 1"));
+            if !(1..=MAX_POOL_SIZE).contains(&size) {
+                return Err(invalid(&format!("must be 1 to {MAX_POOL_SIZE}")));
             }
             options.pool_size = Some(size);
         }
@@ -108,6 +113,11 @@ fn take_option(options: &mut Options, name: &str, value: &str) -> Result<bool, C
             let ms: u64 = value
                 .parse()
                 .map_err(|_| invalid("expected milliseconds"))?;
+            if !(1..=MAX_CONNECT_TIMEOUT_MS).contains(&ms) {
+                return Err(invalid(&format!(
+                    "must be 1 to {MAX_CONNECT_TIMEOUT_MS} ms"
+                )));
+            }
             options.connect_timeout = Some(Duration::from_millis(ms));
         }
         "users" | "sessions" | "refresh_tokens" | "key_prefix" => {
@@ -183,6 +193,9 @@ mod tests {
             "sqlite:a.db?pool_size=x",
             "sqlite:a.db?setup=yes",
             "sqlite:a.db?hashed_tokens=yes",
+            "sqlite:a.db?pool_size=4294967295",
+            "postgres://h/db?connect_timeout_ms=0",
+            "postgres://h/db?connect_timeout_ms=18446744073709551615",
             "sqlite:a.db?users=a;drop",
             "redis://h?key_prefix=",
         ] {

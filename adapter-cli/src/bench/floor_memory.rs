@@ -35,7 +35,9 @@ impl MemoryFloor {
         }
     }
 
-    /// A copy of the user with this id, from the floor's own maps.
+    /// A copy of the user with this id, from the floor's own maps (the Redis
+    /// floor keeps its users here).
+    #[cfg(feature = "redis")]
     pub fn user(&self, user_id: &str) -> Option<User> {
         self.read().users.get(user_id).cloned()
     }

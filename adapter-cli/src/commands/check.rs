@@ -51,10 +51,17 @@ pub async fn run(
 ) -> Result<(), Failure> {
     let backend = backend_for(kind, url)?;
     let mut suite = Suite::new(backend);
-    if let Some(tags) = tags {
-        suite = suite.tags(&tags);
+    if let Some(tags) = &tags {
+        suite = suite.tags(tags);
     }
     let report = suite.run().await;
+    if let (Some(tags), true) = (&tags, report.parsing_errors > 0) {
+        return Err(Failure::new(
+            ExitCode::Usage,
+            format!("the suite did not run: is {tags:?} a tag expression?"),
+        )
+        .hint("tags start with @, e.g. --tags '@sessions and not @slow'"));
+    }
     if json {
         println!(
             "{}",
@@ -73,6 +80,12 @@ pub async fn run(
         return Err(Failure::new(
             ExitCode::CheckFailed,
             format!("{} scenarios failed", report.failed),
+        ));
+    }
+    if report.passed + report.failed == 0 {
+        return Err(Failure::new(
+            ExitCode::CheckFailed,
+            "no scenario ran: nothing matched the tags, or every match needs a capability this backend lacks",
         ));
     }
     Ok(())

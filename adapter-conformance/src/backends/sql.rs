@@ -216,7 +216,12 @@ impl SqlBackend {
     }
 
     /// A pool confined to the scenario's namespace, made when `create`.
+    #[cfg_attr(
+        not(any(feature = "postgres", feature = "mysql")),
+        allow(unused_variables)
+    )]
     async fn pool(&self, namespace: &str, create: bool) -> Result<RawPool, BoxError> {
+        #[cfg(any(feature = "postgres", feature = "mysql"))]
         use std::str::FromStr;
         match &self.target {
             #[cfg(feature = "sqlite")]
