@@ -235,13 +235,14 @@ fn print_gated(backend: &str, gated: &BTreeMap<String, Vec<String>>, list_scenar
         .iter()
         .map(|(cap, names)| format!("{} for lacking @{cap}", names.len()))
         .collect();
-    println!(
+    // On stderr, beside the suite's FAILED lines: stdout may be a caller's JSON.
+    eprintln!(
         "SKIPPED {total} scenario(s) not applicable to the {backend} backend: {}",
         per_capability.join(", ")
     );
     for (cap, names) in gated.iter().filter(|_| list_scenarios) {
         for name in names {
-            println!("  skipped (@{cap}): {name}");
+            eprintln!("  skipped (@{cap}): {name}");
         }
     }
 }

@@ -54,6 +54,10 @@ pub async fn run(
     if let Some(tags) = &tags {
         suite = suite.tags(tags);
     }
+    if json {
+        // stdout holds the JSON line alone; failures are still named on stderr.
+        suite = suite.quiet();
+    }
     let report = suite.run().await;
     if let (Some(tags), true) = (&tags, report.parsing_errors > 0) {
         return Err(Failure::new(
