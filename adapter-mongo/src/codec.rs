@@ -11,7 +11,7 @@ use bson::Bson;
 use serde_json::Value;
 
 /// The keys of the Extended JSON wrappers that stand for one typed BSON value.
-const TYPED_VALUE_KEYS: [&str; 15] = [
+pub(crate) const TYPED_VALUE_KEYS: [&str; 15] = [
     "$date",
     "$oid",
     "$numberDecimal",

@@ -14,7 +14,7 @@
 use bson::{oid::ObjectId, spec::BinarySubtype, Binary, Bson, DateTime, Decimal128, Timestamp};
 use serde_json::{json, Value};
 
-use crate::codec::{mask_typed_values, to_bson, to_json};
+use crate::codec::{mask_typed_values, to_bson, to_json, TYPED_VALUE_KEYS};
 
 struct Gen(u64);
 
@@ -254,23 +254,7 @@ fn generated_values_map_both_ways() {
 #[test]
 fn malformed_wrappers_are_invalid_input() {
     let mut gen = Gen(0x2545_f491_4f6c_dd1d);
-    let wrappers = [
-        "$date",
-        "$oid",
-        "$numberDecimal",
-        "$numberLong",
-        "$numberInt",
-        "$numberDouble",
-        "$binary",
-        "$timestamp",
-        "$regularExpression",
-        "$symbol",
-        "$code",
-        "$minKey",
-        "$maxKey",
-        "$undefined",
-        "$dbPointer",
-    ];
+    let wrappers = TYPED_VALUE_KEYS;
     for _ in 0..2_000 {
         let key = wrappers[gen.below(wrappers.len())];
         let inner = json_value(&mut gen, 2);
